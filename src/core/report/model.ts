@@ -1,0 +1,192 @@
+/**
+ * The report model: what one profiled run produced. Its JSON form is the `parascope.report/1`
+ * schema of the product doc — fields named there are never renamed (tests, the CLI's `--json`
+ * and the webview all read them); new fields may be added freely.
+ *
+ * Type-only module: imported by the core, the CLI, the extension host and the webview.
+ */
+
+export type PoolKind = 'serial' | 'thread' | 'process' | 'interpreter';
+export type PoolOverrideKind = 'asis' | PoolKind;
+export type StartMethod = 'fork' | 'spawn' | 'forkserver';
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** A place in the user's code (1-based line). */
+export interface SourceSite {
+  file: string;
+  line: number;
+  function?: string;
+}
+
+export interface PythonInfo {
+  executable: string;
+  version: string;
+  implementation: string;
+  /** false on free-threaded builds running without the GIL. */
+  gilEnabled: boolean;
+  freeThreaded: boolean;
+}
+
+/** One pool the script created, and what the override turned it into. */
+export interface PoolInstance {
+  poolId: string;
+  api: string;
+  requested: { kind: PoolKind; workers: number | null; startMethod: StartMethod | null; chunksize: number | null };
+  effective: { kind: PoolKind; workers: number | null; startMethod: StartMethod | null; chunksize: number | null };
+  replaced: boolean;
+  site: SourceSite | null;
+}
+
+export interface PoolSummary {
+  /** The override asked for (`asis` = the code's own pools). */
+  kind: PoolOverrideKind;
+  workers: number | null;
+  startMethod: StartMethod | null;
+  chunksize: number | null;
+  /** Every pool the script created, with what it asked for and what ran. */
+  instances: PoolInstance[];
+}
+
+export interface CoreSeries {
+  id: number;
+  /** Fraction 0–1 of the core busy in each sample interval (all programs). */
+  busy: number[];
+  /** Fraction 0–1 of the core spent on the workload's threads. */
+  workload: number[];
+  /** Fraction 0–1 taken by the hypervisor (steal). */
+  steal: number[];
+}
+
+export interface WorkerSummary {
+  pid: number;
+  tid: number;
+  kind: PoolKind | 'main' | 'lane';
+  poolId: string | null;
+  name?: string;
+  cpuSeconds: number;
+  tasks: number;
+  /** Share of the worker's lifetime spent running tasks (0–1). */
+  busyShare: number;
+}
+
+export interface TaskRecord {
+  /** Index into `workers`. */
+  worker: number;
+  poolId: string | null;
+  /** Seconds since the run started. */
+  start: number;
+  end: number;
+  cpuSeconds: number;
+  argBytes: number;
+  resultBytes: number;
+  pickleSeconds: number;
+  site: SourceSite | null;
+  ok: boolean;
+  error?: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  /** Path inside a payload, for runtime pickling findings (`args[1].conn._sock`). */
+  path?: string;
+  /** Offending type, for runtime pickling findings. */
+  type?: string;
+  /** Where it came from: the static checks or the runtime harness. */
+  source?: 'static' | 'runtime';
+}
+
+export type UtilizationClass = 'idle' | 'poor' | 'ok' | 'ideal';
+
+export interface Verdict {
+  id: 'gil' | 'efficiency' | 'ipc' | 'oversubscription' | 'migrations' | 'quota' | 'idle' | 'free-threaded' | 'pickling' | 'hang' | 'sampler';
+  level: 'good' | 'info' | 'warning' | 'problem';
+  title: string;
+  /** The reason, in words, with the numbers. */
+  detail: string;
+}
+
+export interface Metrics {
+  parallelEfficiency: number | null;
+  utilizationClass: UtilizationClass;
+  gilBound: boolean;
+  gilWaitShare: number | null;
+  ipcShare: number | null;
+  /** Run-queue delay ÷ wall time summed over the workload's threads (runnable but waiting). */
+  oversubscription: number | null;
+  migrations: number;
+  idleShare: number | null;
+  verdicts: Verdict[];
+}
+
+export interface Report {
+  schema: 'parascope.report/1';
+  id: string;
+  script: string;
+  args: string[];
+  cwd: string;
+  startedAt: string;
+  python: PythonInfo;
+  pool: PoolSummary;
+  exitCode: number | null;
+  signal: string | null;
+  cancelled: boolean;
+  hung: boolean;
+  wallSeconds: number;
+  cpuSeconds: number;
+  coresUsed: number;
+  cpuCount: number;
+  usableCpus: number;
+  sampleIntervalMs: number;
+  /** Sampler used: exact procfs counters, or the coarser portable fallback. */
+  sampler: { kind: 'procfs' | 'os.cpus'; coarse: boolean; samples: number };
+  /** Seconds since the run started, one per sample (the x axis of `cores[].busy`). */
+  sampleTimes: number[];
+  /** Workload cores used in each sample interval. */
+  coresUsedSeries: number[];
+  cores: CoreSeries[];
+  workers: WorkerSummary[];
+  tasks: TaskRecord[];
+  metrics: Metrics;
+  findings: Finding[];
+  /** Event-ingestion health: corrupt lines and events the harness had to drop. */
+  ingest: { corruptLines: number; droppedEvents: number; files: number };
+}
+
+export interface SweepPoint {
+  pool: PoolKind;
+  workers: number;
+  wallSeconds: number[];
+  median: number;
+  /** (max − min) ÷ median of the repeats. */
+  spread: number;
+  speedup: number;
+  /** Speedup against a serial run, when one was measured. */
+  speedupVsSerial: number | null;
+  efficiency: number;
+  coresUsed: number;
+  gilBound: boolean;
+  failure: { rule: string; message: string; file: string; line: number } | null;
+}
+
+export interface SweepReport {
+  schema: 'parascope.sweep/1';
+  id: string;
+  script: string;
+  args: string[];
+  startedAt: string;
+  python: PythonInfo;
+  usableCpus: number;
+  repeat: number;
+  points: SweepPoint[];
+  serialFraction: number | null;
+  noisy: boolean;
+  stoppedEarly: string[];
+  recommendation: { pool: PoolKind; workers: number; reason: string } | null;
+}

@@ -1,0 +1,12 @@
+/**
+ * The extension's long-lived parts, constructed once in `activate()` and handed to each
+ * command. Commands receive what they need from here; nothing reaches for globals.
+ */
+import type * as vscode from 'vscode';
+import type { UtilizationPanel } from '../panel/panel';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  panel: UtilizationPanel;
+  log: vscode.LogOutputChannel;
+}

@@ -1,0 +1,27 @@
+import * as assert from 'node:assert/strict';
+import { isToWebviewMessage, parseFromWebview } from '../../src/protocol';
+
+describe('protocol', () => {
+  it('accepts each webview message in its exact shape', () => {
+    assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseFromWebview({ type: 'openLocation', file: '/w/a b/ü.py', line: 12 }), { type: 'openLocation', file: '/w/a b/ü.py', line: 12 });
+    assert.deepEqual(parseFromWebview({ type: 'exportReport', format: 'trace' }), { type: 'exportReport', format: 'trace' });
+    assert.deepEqual(parseFromWebview({ type: 'stopRun', extra: 'ignored' }), { type: 'stopRun' });
+  });
+
+  it('rejects malformed or hostile messages', () => {
+    for (const bad of [
+      null, 'ready', [], { type: 'nope' }, { type: 'openLocation', file: 'a.py', line: 0 },
+      { type: 'openLocation', file: 'a.py', line: 1.5 }, { type: 'openLocation', file: 'a\0.py', line: 3 },
+      { type: 'openLocation', file: 42, line: 3 }, { type: 'exportReport', format: 'exe' }, { type: 'exportReport' },
+    ]) {
+      assert.equal(parseFromWebview(bad), undefined, JSON.stringify(bad));
+    }
+  });
+
+  it('recognises host messages structurally', () => {
+    assert.ok(isToWebviewMessage({ type: 'runSamples', runId: 'r', batch: { t: [] } }));
+    assert.ok(!isToWebviewMessage({ type: 'runSamples', runId: 1, batch: {} }));
+    assert.ok(!isToWebviewMessage({ type: 'ready' }));
+  });
+});
