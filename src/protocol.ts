@@ -27,6 +27,11 @@ export interface LiveRunHeader {
   usableCpus: number;
   sampleIntervalMs: number;
   startedAt: string;
+  /**
+   * The sampler in use. The portable `os.cpus` one cannot tell the workload from other programs
+   * (its `workload` columns are zero), so the heatmap then draws busy time in one colour.
+   */
+  sampler?: { kind: 'procfs' | 'os.cpus'; coarse: boolean };
 }
 
 /** A batch of samples, columnar: `busy[c][i]` is core c at time `t[i]`. */
@@ -63,6 +68,11 @@ export interface PanelState {
   sweepProgress: SweepProgress | null;
   /** The machine the panel describes, known before any run. */
   machine: { cpuCount: number; platform: string };
+  /**
+   * True in the self-contained HTML report: there is no host, so the webview hides the
+   * commands only a host can carry out (Stop, Export, Run again). Absent in VS Code.
+   */
+  standalone?: boolean;
 }
 
 /** Answer to `ReadyRequest`: everything the host holds. */
@@ -98,13 +108,15 @@ export interface ReadyRequest { type: 'ready' }
 export interface OpenLocationCommand { type: 'openLocation'; file: string; line: number }
 /** Stop the live run. */
 export interface StopRunCommand { type: 'stopRun' }
-/** Export the shown report. */
-export interface ExportReportCommand { type: 'exportReport'; format: ExportFormat }
+/** Export the shown report: the run (the default) or, from the Sweep tab, the sweep. */
+export interface ExportReportCommand { type: 'exportReport'; format: ExportFormat; target?: ExportTarget }
 /** Run the last sweep again. */
 export interface RerunSweepCommand { type: 'rerunSweep' }
 
 export type ExportFormat = 'json' | 'html' | 'trace';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'html', 'trace'];
+export type ExportTarget = 'run' | 'sweep';
+export const EXPORT_TARGETS: readonly ExportTarget[] = ['run', 'sweep'];
 
 export type FromWebviewMessage =
   | ReadyRequest
@@ -135,10 +147,11 @@ export function parseFromWebview(value: unknown): FromWebviewMessage | undefined
       return { type: 'openLocation', file, line };
     }
     case 'exportReport': {
-      const format = value.format;
-      return typeof format === 'string' && (EXPORT_FORMATS as readonly string[]).includes(format)
-        ? { type: 'exportReport', format: format as ExportFormat }
-        : undefined;
+      const { format, target } = value;
+      if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) return undefined;
+      if (target === undefined) return { type: 'exportReport', format: format as ExportFormat };
+      if (typeof target !== 'string' || !(EXPORT_TARGETS as readonly string[]).includes(target)) return undefined;
+      return { type: 'exportReport', format: format as ExportFormat, target: target as ExportTarget };
     }
     default:
       return undefined;

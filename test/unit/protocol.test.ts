@@ -7,6 +7,7 @@ describe('protocol', () => {
     assert.deepEqual(parseFromWebview({ type: 'openLocation', file: '/w/a b/ü.py', line: 12 }), { type: 'openLocation', file: '/w/a b/ü.py', line: 12 });
     assert.deepEqual(parseFromWebview({ type: 'exportReport', format: 'trace' }), { type: 'exportReport', format: 'trace' });
     assert.deepEqual(parseFromWebview({ type: 'stopRun', extra: 'ignored' }), { type: 'stopRun' });
+    assert.deepEqual(parseFromWebview({ type: 'exportReport', format: 'html', target: 'sweep' }), { type: 'exportReport', format: 'html', target: 'sweep' });
   });
 
   it('rejects malformed or hostile messages', () => {
@@ -14,6 +15,7 @@ describe('protocol', () => {
       null, 'ready', [], { type: 'nope' }, { type: 'openLocation', file: 'a.py', line: 0 },
       { type: 'openLocation', file: 'a.py', line: 1.5 }, { type: 'openLocation', file: 'a\0.py', line: 3 },
       { type: 'openLocation', file: 42, line: 3 }, { type: 'exportReport', format: 'exe' }, { type: 'exportReport' },
+      { type: 'exportReport', format: 'json', target: 'disk' }, { type: 'exportReport', format: 'json', target: 1 },
     ]) {
       assert.equal(parseFromWebview(bad), undefined, JSON.stringify(bad));
     }
