@@ -1,17 +1,47 @@
 /** Tiny DOM helpers: elements are built with text nodes only (never innerHTML with data). */
 
-type Attributes = Record<string, string | number | boolean | undefined>;
-type Child = Node | string | null | undefined | false;
+type Attributes = Record<string, string | number | boolean | undefined | null>;
+export type Child = Node | string | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === false) continue;
+    if (value === undefined || value === null || value === false) continue;
     element.setAttribute(name, value === true ? '' : String(value));
   }
+  append(element, children);
+  return element;
+}
+
+export function append(element: Element, children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     element.append(typeof child === 'string' ? document.createTextNode(child) : child);
   }
-  return element;
+}
+
+/** A text node the view keeps and updates in place on live updates. */
+export function text(value = ''): Text {
+  return document.createTextNode(value);
+}
+
+/** Sets a text node (or element's text) only when it changed: no layout work for equal text. */
+export function setText(node: Text | HTMLElement, value: string): void {
+  if (node.textContent !== value) node.textContent = value;
+}
+
+/** Runs `build`; if it throws, shows what failed in place of the view instead of a blank. */
+export function safely(what: string, build: () => HTMLElement): HTMLElement {
+  try {
+    return build();
+  } catch (error) {
+    return errorBox(what, error);
+  }
+}
+
+export function errorBox(what: string, error: unknown): HTMLElement {
+  const message = error instanceof Error ? error.message : String(error);
+  console.warn(`Parascope: could not draw ${what}:`, error);
+  return h('div', { class: 'notice problem view-error', role: 'alert' },
+    h('strong', {}, `Could not draw ${what}.`), ' ', `The data looks damaged (${message}). The rest of the panel is unaffected.`);
 }

@@ -1,25 +1,36 @@
 /**
- * Webview entry: connect to the host, ask for the state (`ready`), render, then apply each
- * validated message from the host and render again.
+ * Webview entry: connect to the host, ask for the state (`ready`), then apply each validated
+ * message to the same `PanelStore` the host keeps and let the app render what changed.
+ * Any error ends up as a message in the panel, never as a blank page.
  */
+import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { isToWebviewMessage } from '../protocol';
 import { PanelStore } from '../panelState';
-import { host } from './vscodeApi';
-import { renderApp } from './views/app';
+import { post } from './vscodeApi';
+import { App } from './views/app';
 
-const root = document.getElementById('app');
-if (!root) throw new Error('Parascope: the panel markup has no #app element.');
-
+const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
+const app = new App(root);
 let store: PanelStore | undefined;
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (!isToWebviewMessage(message)) return;
-  if (message.type === 'init') store = new PanelStore(message.state.machine);
-  if (!store) return; // nothing can be shown before the host's snapshot
-  store.apply(message);
-  renderApp(root, store.snapshot());
+  try {
+    if (message.type === 'init') store = new PanelStore(message.state.machine ?? { cpuCount: 0, platform: 'unknown' });
+    if (!store) return; // nothing can be shown before the host's snapshot
+    store.apply(message);
+    app.receive(message, store.snapshot());
+  } catch (error) {
+    app.fail('this update', error);
+  }
 });
 
-host().postMessage({ type: 'ready' });
+window.addEventListener('error', (event) => {
+  if (/ResizeObserver loop/.test(String(event.message))) return; // benign: layout settles next frame
+  app.fail('part of the panel', event.error ?? event.message);
+});
+window.addEventListener('unhandledrejection', (event) => app.fail('part of the panel', event.reason));
+
+post({ type: 'ready' });

@@ -8,12 +8,30 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { nonce, panelHtml } from '../../../src/panel/html';
-import type { FromWebviewMessage, ToWebviewMessage } from '../../../src/protocol';
+import { PROTOCOL_VERSION, type FromWebviewMessage, type PanelState, type ToWebviewMessage } from '../../../src/protocol';
 // Shared with the plain-node tier runner (test/support is not compiled); loaded from the repo root.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchOptions } = require(resolve('test/support/chromium.mjs')) as { launchOptions(): Parameters<typeof chromium.launch>[0] };
 
 export const ARTIFACTS = resolve('.test-artifacts', 'webview');
+
+/** The page's globals as the tests use them (the test build has no DOM typings). */
+export interface PageGlobals {
+  __posted: FromWebviewMessage[];
+  __state: unknown;
+  dispatchEvent(event: unknown): boolean;
+  MessageEvent: new (type: string, init: { data: unknown }) => unknown;
+  requestAnimationFrame(callback: () => void): number;
+  document: {
+    body: { className: string };
+    documentElement: { style: { setProperty(name: string, value: string): void } };
+  };
+}
+
+export const EMPTY_STATE: PanelState = {
+  protocolVersion: PROTOCOL_VERSION, live: null, report: null, sweep: null, sweepProgress: null,
+  machine: { cpuCount: 2, platform: 'linux' },
+};
 export type Theme = 'vscode-light' | 'vscode-dark' | 'vscode-high-contrast';
 
 /** VS Code's own variables for each theme kind (a representative subset of what it injects). */
@@ -57,7 +75,7 @@ const THEME_VARIABLES: Record<Theme, Record<string, string>> = {
 function standIn(): string {
   return `
 window.__posted = [];
-window.__state = undefined;
+window.__state = window.__state ?? undefined;
 window.acquireVsCodeApi = () => ({
   postMessage: (m) => { window.__posted.push(JSON.parse(JSON.stringify(m))); },
   getState: () => window.__state,
@@ -68,9 +86,11 @@ window.acquireVsCodeApi = () => ({
 export class WebviewPage {
   private constructor(readonly browser: Browser, readonly page: Page, readonly errors: string[]) {}
 
-  static async open(theme: Theme = 'vscode-dark', viewport = { width: 1200, height: 900 }): Promise<WebviewPage> {
+  static async open(theme: Theme = 'vscode-dark', viewport = { width: 1200, height: 900 }, state?: unknown): Promise<WebviewPage> {
     const browser = await chromium.launch(launchOptions());
     const page = await browser.newPage({ viewport });
+    // A saved view state, as VS Code hands back to a restored panel.
+    if (state !== undefined) await page.addInitScript((s) => { (globalThis as unknown as PageGlobals).__state = s; }, state);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => {
@@ -82,22 +102,55 @@ export class WebviewPage {
 
   /** Messages the webview posted to the host so far. */
   posted(): Promise<FromWebviewMessage[]> {
-    return this.page.evaluate(() => (window as unknown as { __posted: FromWebviewMessage[] }).__posted);
+    return this.page.evaluate(() => (globalThis as unknown as PageGlobals).__posted);
+  }
+
+  /** Forgets what the webview posted so far. */
+  async clearPosted(): Promise<void> {
+    await this.page.evaluate(() => { (globalThis as unknown as PageGlobals).__posted.length = 0; });
   }
 
   /** Delivers a host message the way VS Code does (a `message` event on window). */
   async send(message: ToWebviewMessage): Promise<void> {
-    await this.page.evaluate((m) => window.dispatchEvent(new MessageEvent('message', { data: m })), message);
+    await this.page.evaluate((m) => {
+      const g = globalThis as unknown as PageGlobals;
+      g.dispatchEvent(new g.MessageEvent('message', { data: m }));
+    }, message);
+  }
+
+  /** Delivers many host messages in one round trip (a live stream), then waits for a frame. */
+  async sendAll(messages: readonly ToWebviewMessage[]): Promise<void> {
+    await this.page.evaluate((list) => {
+      const g = globalThis as unknown as PageGlobals;
+      for (const m of list) g.dispatchEvent(new g.MessageEvent('message', { data: m }));
+    }, messages);
+    await this.frame();
+  }
+
+  /** Sends `init` with `state` (missing fields filled with an empty panel's) and waits for the render. */
+  async init(state: Partial<PanelState> = {}): Promise<void> {
+    await this.send({ type: 'init', state: { ...EMPTY_STATE, ...state } });
+    await this.frame();
+  }
+
+  /** Resolves after the next two animation frames: the panel has rendered what it was sent. */
+  async frame(): Promise<void> {
+    await this.page.evaluate(() => new Promise<void>((resolve) => {
+      const g = globalThis as unknown as PageGlobals;
+      g.requestAnimationFrame(() => g.requestAnimationFrame(() => resolve()));
+    }));
   }
 
   async setTheme(theme: Theme): Promise<void> {
     await this.page.evaluate(
       ({ theme, variables }) => {
+        const { document } = globalThis as unknown as PageGlobals;
         document.body.className = theme;
         for (const [name, value] of Object.entries(variables)) document.documentElement.style.setProperty(name, value);
       },
       { theme, variables: THEME_VARIABLES[theme] },
     );
+    await this.frame();
   }
 
   async screenshot(name: string): Promise<string> {

@@ -1,0 +1,54 @@
+/**
+ * uPlot inside the panel: sized to its container, themed from the palette, rebuilt when the
+ * theme changes (options hold colours), and fed in place with `setData` on live updates.
+ */
+import uPlot from 'uplot';
+import { onThemeChange, palette, type Palette } from '../theme';
+import { watchWidth } from './canvas';
+
+export type OptionsFor = (p: Palette, width: number) => uPlot.Options;
+
+export class UChart {
+  private plot: uPlot | undefined;
+  private width = 0;
+  private readonly cleanup: (() => void)[] = [];
+
+  constructor(private readonly target: HTMLElement, private readonly options: OptionsFor, private data: uPlot.AlignedData) {
+    this.cleanup.push(
+      watchWidth(target, (width) => {
+        this.width = width;
+        if (this.plot) this.plot.setSize({ width, height: this.plot.height });
+        else this.build();
+      }),
+      onThemeChange(() => this.build()),
+    );
+  }
+
+  setData(data: uPlot.AlignedData): void {
+    this.data = data;
+    this.plot?.setData(data);
+  }
+
+  destroy(): void {
+    for (const fn of this.cleanup) fn();
+    this.plot?.destroy();
+  }
+
+  private build(): void {
+    if (this.width <= 0) return;
+    this.plot?.destroy();
+    this.plot = new uPlot(this.options(palette(), this.width), this.data, this.target);
+  }
+}
+
+/** Axis colours and fonts from the theme. */
+export function axis(p: Palette, extra: uPlot.Axis = {}): uPlot.Axis {
+  return {
+    stroke: p.foreground,
+    font: `${Math.min(11, p.fontSize)}px ${p.fontFamily}`,
+    labelFont: `${Math.min(12, p.fontSize)}px ${p.fontFamily}`,
+    grid: { stroke: p.lines, width: 0.5 },
+    ticks: { stroke: p.lines, width: 0.5 },
+    ...extra,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * One view of a run for every chart, whether it is still live (`LiveRunState`, growing in place
+ * at the end, oldest samples dropped past the store's bound) or finished (`Report`). The arrays
+ * are the store's own: nothing is copied on a live update.
+ */
+import type { LiveRunState } from '../protocol';
+import type { PoolSummary, PythonInfo, Report, TaskRecord, WorkerSummary } from '../core/report/model';
+
+export interface CoreColumns {
+  busy: readonly number[];
+  workload: readonly number[];
+  steal: readonly number[];
+}
+
+export interface RunData {
+  live: boolean;
+  script: string;
+  python: PythonInfo | null;
+  pool: PoolSummary;
+  cpuCount: number;
+  usableCpus: number;
+  sampleIntervalMs: number;
+  /** Seconds since the run started, one per retained sample. */
+  t: readonly number[];
+  coresUsed: readonly number[];
+  cores: CoreColumns[];
+  /** Samples appended since the run started; more than `t.length` once old ones were dropped. */
+  appended: number;
+  workers: readonly WorkerSummary[];
+  tasks: readonly TaskRecord[];
+  /** False when the sampler cannot tell the workload from other programs (`os.cpus`). */
+  splitsWorkload: boolean;
+  /** Seconds the run has lasted (live: up to the last sample or task seen). */
+  elapsed: number;
+  report: Report | null;
+}
+
+const array = (value: unknown): number[] => (Array.isArray(value) ? value as number[] : []);
+
+export function fromReport(report: Report): RunData {
+  const t = array(report.sampleTimes);
+  return {
+    live: false,
+    script: String(report.script ?? ''),
+    python: report.python ?? null,
+    pool: report.pool,
+    cpuCount: report.cpuCount,
+    usableCpus: report.usableCpus,
+    sampleIntervalMs: report.sampleIntervalMs,
+    t,
+    coresUsed: array(report.coresUsedSeries),
+    cores: (Array.isArray(report.cores) ? report.cores : []).map((core) => ({
+      busy: array(core?.busy), workload: array(core?.workload), steal: array(core?.steal),
+    })),
+    appended: t.length,
+    workers: Array.isArray(report.workers) ? report.workers : [],
+    tasks: Array.isArray(report.tasks) ? report.tasks : [],
+    splitsWorkload: report.sampler?.kind !== 'os.cpus',
+    elapsed: Number.isFinite(report.wallSeconds) ? report.wallSeconds : t[t.length - 1] ?? 0,
+    report,
+  };
+}
+
+export function fromLive(live: LiveRunState, appended: number): RunData {
+  const { header, samples } = live;
+  const t = samples.t;
+  const lastTask = live.tasks.length ? live.tasks[live.tasks.length - 1]?.end ?? 0 : 0;
+  return {
+    live: true,
+    script: header.script,
+    python: header.python,
+    pool: header.pool,
+    cpuCount: header.cpuCount,
+    usableCpus: header.usableCpus,
+    sampleIntervalMs: header.sampleIntervalMs,
+    t,
+    coresUsed: samples.coresUsed,
+    cores: samples.busy.map((busy, c) => ({ busy, workload: samples.workload[c] ?? [], steal: samples.steal[c] ?? [] })),
+    appended: Math.max(appended, t.length),
+    workers: live.workers,
+    tasks: live.tasks,
+    splitsWorkload: header.sampler?.kind !== 'os.cpus',
+    elapsed: Math.max(t[t.length - 1] ?? 0, lastTask),
+    report: null,
+  };
+}
+
+/**
+ * The time span every chart of the run shows, in seconds: from the start of the first retained
+ * sample's interval to the last sample or task seen (the whole run once it has finished).
+ */
+export function timeDomain(data: RunData): [number, number] {
+  const dt = data.sampleIntervalMs > 0 ? data.sampleIntervalMs / 1000 : 0.1;
+  const first = data.t.length ? Math.max(0, data.t[0]! - dt) : 0;
+  const from = data.live ? first : Math.min(first, 0);
+  const to = Math.max(data.t[data.t.length - 1] ?? 0, data.elapsed, from + dt);
+  return [from, to];
+}
+
+/** Mean of a column (0 when empty). */
+export function mean(values: readonly number[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const v of values) if (Number.isFinite(v)) { sum += v; n++; }
+  return n ? sum / n : 0;
+}
+
+export function max(values: readonly number[]): number {
+  let m = 0;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}

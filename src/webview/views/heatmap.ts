@@ -1,0 +1,226 @@
+/**
+ * Per-core heatmap: one row per core, time left to right. Each cell is filled from the bottom
+ * like a small bar: the workload's share, then other programs' share, then steal; what remains
+ * is idle (the faint track). Drawn into an `ImageData` (one write per pixel, whatever the number
+ * of samples) from `CoreBuckets`, so a live update costs the new samples plus one blit.
+ */
+import { h, setText, text } from '../dom';
+import { CoreBuckets } from '../charts/buckets';
+import { PLOT_LEFT, PLOT_RIGHT, sizeCanvas, tickLabel, timeTicks, watchWidth } from '../charts/canvas';
+import { packed, palette, blend, onThemeChange } from '../theme';
+import { percent, fixed } from '../format';
+import { timeDomain, type RunData } from '../runData';
+
+const AXIS = 20; // css px for the time axis
+
+export class HeatmapView {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly tooltip: HTMLElement;
+  private readonly rows: { work: Text; other: Text; steal: Text }[] = [];
+  private readonly summary = text();
+  private buckets: CoreBuckets | undefined;
+  private domain: [number, number] = [0, 1];
+  private image: ImageData | undefined;
+  private width = 0;
+  private data: RunData;
+  private lastLabel = 0;
+  private readonly cleanup: (() => void)[] = [];
+
+  constructor(data: RunData) {
+    this.data = data;
+    const cores = data.cores.length;
+    this.canvas = h('canvas', { role: 'img', class: 'heatmap-canvas', 'aria-label': 'Per-core utilization' });
+    this.tooltip = h('div', { class: 'tooltip', hidden: true, 'aria-hidden': 'true' });
+    const table = h('table', { class: 'visually-hidden' },
+      h('caption', {}, 'Average utilization per core'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Core'), h('th', { scope: 'col' }, 'Workload'), h('th', { scope: 'col' }, 'Other programs'), h('th', { scope: 'col' }, 'Steal'))),
+      h('tbody', {}, ...data.cores.map((_, c) => {
+        const row = { work: text('—'), other: text('—'), steal: text('—') };
+        this.rows.push(row);
+        return h('tr', { 'data-core': c }, h('th', { scope: 'row' }, `cpu${c}`), h('td', {}, row.work), h('td', {}, row.other), h('td', {}, row.steal));
+      })));
+    const wrap = h('div', { class: 'canvas-wrap' }, this.canvas, this.tooltip);
+    this.element = h('figure', { class: 'chart heatmap', 'data-cores': cores },
+      h('figcaption', {},
+        h('h3', {}, 'Per-core utilization'),
+        h('ul', { class: 'legend', 'aria-hidden': 'true' },
+          ...(data.splitsWorkload
+            ? [h('li', {}, h('span', { class: 'swatch workload' }), 'your workload'), h('li', {}, h('span', { class: 'swatch other' }), 'other programs')]
+            : [h('li', {}, h('span', { class: 'swatch busy' }), 'busy (any program: this sampler cannot tell your workload apart)')]),
+          h('li', {}, h('span', { class: 'swatch steal' }), 'steal (hypervisor)'),
+          h('li', {}, h('span', { class: 'swatch idle' }), 'idle'))),
+      wrap,
+      h('p', { class: 'visually-hidden' }, this.summary),
+      table);
+    this.cleanup.push(
+      watchWidth(wrap, (width) => { this.width = width; this.buckets = undefined; this.draw(); }),
+      onThemeChange(() => this.draw()),
+    );
+    this.canvas.addEventListener('pointermove', (event) => this.hover(event));
+    this.canvas.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
+  }
+
+  update(data: RunData): void {
+    this.data = data;
+    this.draw();
+  }
+
+  destroy(): void {
+    for (const fn of this.cleanup) fn();
+  }
+
+  private rowHeight(): number {
+    return Math.max(4, Math.min(40, Math.floor(320 / Math.max(1, this.data.cores.length))));
+  }
+
+  private draw(): void {
+    const cores = this.data.cores.length;
+    if (this.width <= PLOT_LEFT + PLOT_RIGHT + 10 || cores === 0) return;
+    const rowCss = this.rowHeight();
+    const height = rowCss * cores + AXIS;
+    const { dpr } = sizeCanvas(this.canvas, this.width, height);
+    const plotCss = this.width - PLOT_LEFT - PLOT_RIGHT;
+    const plotW = Math.max(1, Math.floor(plotCss * dpr));
+    const rowPx = Math.max(1, Math.floor(rowCss * dpr));
+    const plotH = rowPx * cores;
+    if (!this.buckets || this.buckets.cores !== cores || this.buckets.maxBuckets !== plotW) {
+      this.buckets = new CoreBuckets(cores, plotW);
+    }
+    const buckets = this.buckets;
+    buckets.sync(this.data);
+    this.domain = timeDomain(this.data);
+    if (!this.image || this.image.width !== plotW || this.image.height !== plotH) this.image = new ImageData(plotW, plotH);
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    const p = palette();
+    paint(this.image, buckets, this.domain, rowPx, dpr, p, this.data.splitsWorkload);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.putImageData(this.image, Math.round(PLOT_LEFT * dpr), 0);
+    ctx.scale(dpr, dpr);
+    ctx.font = `${Math.min(11, p.fontSize)}px ${p.fontFamily}`;
+    ctx.fillStyle = p.foreground;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'right';
+    const every = Math.ceil(12 / rowCss);
+    const rowDrawn = plotH / dpr / cores;
+    for (let c = 0; c < cores; c += every) ctx.fillText(`cpu${c}`, PLOT_LEFT - 8, (c + 0.5) * rowDrawn);
+    drawTimeAxis(ctx, this.domain, plotH / dpr, this.width, p);
+    this.describe();
+  }
+
+  /** The text alternative: updated at most once a second while live (screen readers, tests). */
+  private describe(): void {
+    const now = performance.now();
+    if (this.data.live && now - this.lastLabel < 1000) return;
+    this.lastLabel = now;
+    const buckets = this.buckets;
+    if (!buckets) return;
+    let work = 0, other = 0, steal = 0;
+    this.rows.forEach((row, c) => {
+      const [w, o, s] = buckets.coreMeans(c);
+      work += w; other += o; steal += s;
+      setText(row.work, percent(w));
+      setText(row.other, percent(o));
+      setText(row.steal, percent(s));
+    });
+    const cores = this.data.cores.length;
+    const span = this.domain[1] - this.domain[0];
+    const label = `Per-core heatmap, ${cores} ${cores === 1 ? 'core' : 'cores'} over ${fixed(span, 1)} s: ` +
+      (this.data.splitsWorkload
+        ? `the workload used ${fixed(work, 1)} of ${cores} cores on average, other programs ${fixed(other, 1)}`
+        : `${fixed(work + other, 1)} of ${cores} cores were busy on average (any program)`) +
+      (steal > 0.005 ? `, steal ${fixed(steal, 2)}` : ', no steal') + '.';
+    this.canvas.setAttribute('aria-label', label);
+    setText(this.summary, label);
+  }
+
+  private hover(event: PointerEvent): void {
+    const buckets = this.buckets;
+    const cores = this.data.cores.length;
+    if (!buckets || buckets.count === 0 || cores === 0) return;
+    const rect = this.canvas.getBoundingClientRect();
+    const x = event.clientX - rect.left - PLOT_LEFT;
+    const y = event.clientY - rect.top;
+    const plotCss = rect.width - PLOT_LEFT - PLOT_RIGHT;
+    const core = Math.floor(y / this.rowHeight());
+    const [from, to] = this.domain;
+    const t = from + (x / plotCss) * (to - from);
+    let slot = -1;
+    for (let s = 0; s < buckets.count; s++) if (buckets.tStart[s]! <= t && t <= buckets.tEnd[s]!) { slot = s; break; }
+    if (x < 0 || x >= plotCss || core < 0 || core >= cores || slot < 0) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    const [w, o, s] = buckets.cell(slot, core);
+    this.tooltip.replaceChildren(
+      h('strong', {}, `cpu${core} at ${fixed(t, 1)} s`),
+      h('div', {}, `workload ${percent(w)} · other programs ${percent(o)} · steal ${percent(s)}`));
+    this.tooltip.hidden = false;
+    place(this.tooltip, event.clientX - rect.left, y, rect.width);
+  }
+}
+
+/** Ticks and labels under a time plot spanning `domain` (css px, context already scaled). */
+export function drawTimeAxis(ctx: CanvasRenderingContext2D, domain: [number, number], top: number, width: number, p: ReturnType<typeof palette>): void {
+  const [from, to] = domain;
+  const plot = width - PLOT_LEFT - PLOT_RIGHT;
+  const span = Math.max(to - from, 1e-9);
+  ctx.strokeStyle = p.lines;
+  ctx.fillStyle = p.foreground;
+  ctx.lineWidth = 1;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const tick of timeTicks(from, to, Math.max(2, Math.floor(plot / 90)))) {
+    const x = PLOT_LEFT + ((tick - from) / span) * plot;
+    ctx.beginPath();
+    ctx.moveTo(Math.round(x) + 0.5, top);
+    ctx.lineTo(Math.round(x) + 0.5, top + 4);
+    ctx.stroke();
+    ctx.fillText(tickLabel(tick), Math.min(x, width - 16), top + 5);
+  }
+}
+
+/** Keeps a tooltip inside its chart, next to the pointer. */
+export function place(tooltip: HTMLElement, x: number, y: number, width: number): void {
+  const w = tooltip.offsetWidth;
+  tooltip.style.left = `${Math.max(0, Math.min(x + 12, width - w - 4))}px`;
+  tooltip.style.top = `${y + 14}px`;
+}
+
+function paint(image: ImageData, buckets: CoreBuckets, domain: [number, number], rowPx: number, dpr: number, p: ReturnType<typeof palette>, split: boolean): void {
+  const px = new Uint32Array(image.data.buffer);
+  const width = image.width;
+  const background = packed(blend(p.background, p.background));
+  const track = packed(blend(p.track, p.background));
+  const work = packed(blend(split ? p.workload : p.busy, p.background));
+  const other = packed(blend(split ? p.other : p.busy, p.background));
+  const steal = packed(blend(p.steal, p.background));
+  const gap = rowPx >= 6 ? Math.max(1, Math.round(dpr)) : 0;
+  const bar = rowPx - gap;
+  px.fill(background);
+  // The idle track under every row, then each bucket's bar over it.
+  for (let c = 0; c < buckets.cores; c++) {
+    px.fill(track, c * rowPx * width, (c * rowPx + bar) * width);
+  }
+  const [from, to] = domain;
+  const scale = width / Math.max(to - from, 1e-9);
+  for (let slot = 0; slot < buckets.count; slot++) {
+    if (buckets.samples[slot] === 0) continue;
+    const x0 = Math.max(0, Math.round((buckets.tStart[slot]! - from) * scale));
+    const x1 = Math.min(width, Math.max(x0 + 1, Math.round((buckets.tEnd[slot]! - from) * scale)));
+    for (let c = 0; c < buckets.cores; c++) {
+      const [w, o, s] = buckets.cell(slot, c);
+      const t1 = Math.round(w * bar);
+      const t2 = t1 + Math.round(Math.min(o, 1 - w) * bar);
+      const t3 = t2 + Math.round(Math.max(0, Math.min(s, 1 - w - o)) * bar);
+      const bottom = c * rowPx + bar - 1; // pixel row of the cell's bottom
+      for (let k = 0; k < t3; k++) {
+        const colour = k < t1 ? work : k < t2 ? other : steal;
+        const row = (bottom - k) * width;
+        for (let x = x0; x < x1; x++) px[row + x] = colour;
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The Run tab: notices, summary cards, cores used, the per-core heatmap, worker lanes, the pool
+ * and the findings. Built once per run (`runStarted`, `runFinished`, `init`); a live update
+ * only calls `update`, which changes text and redraws the charts in place.
+ */
+import { errorBox, h, safely } from '../dom';
+import type { RunData } from '../runData';
+import { CoresUsedView } from './coresUsed';
+import { renderFindings } from './findings';
+import { HeatmapView } from './heatmap';
+import { LanesView } from './lanes';
+import { renderNotices, renderVerdicts } from './notices';
+import { renderPool } from './pool';
+import { CARD_VERDICTS, SummaryView } from './summary';
+
+interface Part { what: string; element: HTMLElement; update?(data: RunData): void; destroy?(): void }
+
+export class RunView {
+  readonly element: HTMLElement;
+  private readonly parts: Part[] = [];
+
+  constructor(data: RunData) {
+    const part = (what: string, make: () => Omit<Part, 'what'>): HTMLElement => {
+      let made: Part | undefined;
+      const element = safely(what, () => (made = Object.assign(make(), { what })).element);
+      if (made) this.parts.push(made);
+      return element;
+    };
+    const report = data.report;
+    this.element = h('div', { class: 'run', 'data-live': data.live ? 'true' : 'false' },
+      safely('the run status', () => renderNotices(data)),
+      part('the summary', () => new SummaryView(data)),
+      report ? safely('the verdicts', () => renderVerdicts(report, CARD_VERDICTS) ?? h('div')) : null,
+      part('the cores-used chart', () => new CoresUsedView(data)),
+      part('the per-core heatmap', () => new HeatmapView(data)),
+      part('the worker lanes', () => new LanesView(data)),
+      h('div', { class: 'columns' },
+        safely('the pool configuration', () => renderPool(data)),
+        report ? safely('the findings', () => renderFindings(Array.isArray(report.findings) ? report.findings : [])) : null));
+  }
+
+  update(data: RunData): void {
+    for (const part of [...this.parts]) {
+      try {
+        part.update?.(data);
+      } catch (error) {
+        // One damaged view must not stop the others from following the run.
+        part.destroy?.();
+        part.element.replaceWith(errorBox(part.what, error));
+        this.parts.splice(this.parts.indexOf(part), 1);
+      }
+    }
+  }
+
+  destroy(): void {
+    for (const part of this.parts) part.destroy?.();
+  }
+}
