@@ -1,0 +1,53 @@
+"""Run configuration, shared by the main process and every child it starts.
+
+The main process builds a :class:`Config` from the command line and exports it
+as JSON in ``PARASCOPE_HARNESS_CONFIG``; spawned and forkserver children also get
+it inside the preparation data (see ``spawnhooks``), forked children inherit
+the object itself.
+"""
+import json
+import os
+
+ENV_VAR = "PARASCOPE_HARNESS_CONFIG"
+POOL_KINDS = ("asis", "serial", "thread", "process", "interpreter")
+START_METHODS = ("fork", "spawn", "forkserver")
+HARNESS_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class Config:
+    """What the launcher asked for. Zero/None means "keep what the code asks for"."""
+
+    __slots__ = ("pool", "workers", "start_method", "chunksize", "events_dir",
+                 "hang_grace", "max_processes", "main_pid", "run_dir")
+
+    def __init__(self, pool="asis", workers=0, start_method=None, chunksize=0,
+                 events_dir=None, hang_grace=5.0, max_processes=256,
+                 main_pid=None, run_dir=None):
+        self.pool = pool
+        self.workers = int(workers or 0)
+        self.start_method = start_method or None
+        self.chunksize = int(chunksize or 0)
+        self.events_dir = events_dir or None
+        self.hang_grace = float(hang_grace)
+        self.max_processes = int(max_processes or 0)
+        self.main_pid = main_pid
+        self.run_dir = run_dir
+
+    @property
+    def changes_pools(self):
+        """True when pool construction must be rewritten (any override given)."""
+        return (self.pool != "asis" or self.workers > 0
+                or self.start_method is not None or self.chunksize > 0)
+
+    def to_json(self):
+        return json.dumps({name: getattr(self, name) for name in self.__slots__})
+
+    @classmethod
+    def from_json(cls, text):
+        data = json.loads(text)
+        return cls(**{k: v for k, v in data.items() if k in cls.__slots__})
+
+    @classmethod
+    def from_env(cls):
+        text = os.environ.get(ENV_VAR)
+        return cls.from_json(text) if text else None

@@ -1,0 +1,212 @@
+"""Per-process JSON-lines event log, written off the workload's path.
+
+``emit`` only appends a dict to a bounded deque (no I/O, no JSON). A daemon
+"harness thread" drains the deque every ~200 ms into ``events-<pid>.jsonl``
+with one ``os.write`` per batch (O_APPEND, so lines of different writers never
+interleave mid-line). The same thread runs the periodic checks registered with
+``add_periodic`` (hang watchdog, process limit). When the buffer is full events
+are dropped and counted; the count is written later as a ``dropped`` event.
+"""
+import atexit
+import collections
+import json
+import os
+import sys
+import _thread
+import threading
+import time
+
+BUFFER_LIMIT = 200000
+FLUSH_INTERVAL = 0.2
+
+_buf = collections.deque()
+_state = {"dir": None, "fd": None, "pid": os.getpid(), "dropped": 0, "announce": None}
+_write_lock = threading.Lock()
+_periodic = []
+_thread_alive = [False]
+_wake = threading.Event()
+
+
+def enabled():
+    return _state["dir"] is not None
+
+
+def configure(events_dir, announce):
+    """Start logging into ``events_dir``; ``announce()`` emits this process's ``process`` event.
+
+    ``announce`` is called lazily before the first event of a process that never
+    announced itself (for example a child made by a bare ``os.fork()``).
+    """
+    if events_dir:
+        os.makedirs(events_dir, exist_ok=True)
+        _state["dir"] = events_dir
+    _state["announce"] = announce
+    atexit.register(flush)
+    ensure_thread()
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_parent,
+                            after_in_child=_after_fork_child)
+
+
+def emit(event):
+    """Queue one event (a dict with at least "ev" and "t"). Never blocks, never raises."""
+    if _state["dir"] is None:
+        return
+    announce = _state["announce"]
+    if announce is not None:
+        _state["announce"] = None
+        announce()
+    if len(_buf) >= BUFFER_LIMIT:
+        _state["dropped"] += 1
+        return
+    _buf.append(event)
+
+
+def mark_announced():
+    """The caller emits the ``process`` event itself; do not announce lazily."""
+    _state["announce"] = None
+
+
+def add_periodic(fn, start=True):
+    """Run ``fn()`` on the harness thread every tick (a check that raises is reported and dropped)."""
+    if fn not in _periodic:
+        _periodic.append(fn)
+    if start:
+        ensure_thread()
+
+
+def ensure_thread():
+    """Start the harness thread if this process does not have one yet.
+
+    A raw ``_thread`` thread, not a ``threading.Thread``: it never shows up in
+    ``threading.enumerate()``/``active_count()`` and is never joined at exit, so
+    the user's program sees the same threads it would see without the harness.
+    """
+    if _thread_alive[0]:
+        return
+    if _state["dir"] is None and not _periodic:
+        return
+    _thread_alive[0] = True
+    _thread.start_new_thread(_run, ())
+
+
+def harness_thread_running():
+    return _thread_alive[0]
+
+
+def _run():
+    while True:
+        _wake.wait(FLUSH_INTERVAL)
+        _wake.clear()
+        for fn in list(_periodic):
+            try:
+                fn()
+            except Exception as exc:  # a broken check must not kill flushing
+                _periodic.remove(fn)
+                internal_error("periodic check %s failed: %r" % (getattr(fn, "__name__", fn), exc))
+        flush()
+
+
+def flush(timeout=-1):
+    """Write every queued event now. ``timeout`` bounds the wait for a concurrent flush."""
+    if _state["dir"] is None or not _write_lock.acquire(True, timeout):
+        return
+    try:
+        items = []
+        pop = _buf.popleft
+        while True:
+            try:
+                items.append(pop())
+            except IndexError:
+                break
+        dropped = _state["dropped"]
+        if dropped:
+            _state["dropped"] = 0
+            items.append({"ev": "dropped", "t": time.time(), "count": dropped})
+        if not items:
+            return
+        pid = _state["pid"]
+        lines = []
+        for item in items:
+            item.setdefault("pid", pid)
+            lines.append(json.dumps(item, separators=(",", ":"), default=repr))
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        fd = _state["fd"]
+        if fd is None:
+            path = os.path.join(_state["dir"], "events-%d.jsonl" % pid)
+            fd = _state["fd"] = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        while data:
+            written = os.write(fd, data)
+            data = data[written:]
+    except Exception as exc:
+        internal_error("could not write events: %r" % (exc,))
+        _state["dir"] = None
+    finally:
+        _write_lock.release()
+
+
+def internal_error(message):
+    """Report a harness bug on stderr (one line) and keep the program running."""
+    try:
+        sys.stderr.write("parascope: internal error: %s\n" % (message,))
+        sys.stderr.flush()
+    except Exception:
+        pass
+
+
+# --- fork handling -------------------------------------------------------------------------
+
+_fork_filter = []
+
+
+def _before_fork():
+    # Python 3.12+ warns about fork() in a multi-threaded process. If the only extra
+    # thread is ours, the warning would not appear without the harness: hide it.
+    if sys.version_info < (3, 12) or not _thread_alive[0]:
+        return
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        if int(fields[17]) != 2:
+            return
+        import warnings
+        warnings.filterwarnings("ignore", message=r"This process \(pid=\d+\) is multi-threaded",
+                                category=DeprecationWarning)
+        _fork_filter.append(warnings.filters[0])
+    except Exception:
+        pass
+
+
+def _after_fork_parent():
+    while _fork_filter:
+        entry = _fork_filter.pop()
+        try:
+            import warnings
+            warnings.filters.remove(entry)
+            mutated = getattr(warnings, "_filters_mutated", None) or getattr(
+                warnings, "_filters_mutated_lock_held", None)
+            if mutated is not None:
+                mutated()
+        except Exception:
+            pass
+
+
+def _after_fork_child():
+    global _write_lock, _wake
+    _after_fork_parent()
+    _buf.clear()
+    _write_lock = threading.Lock()
+    _wake = threading.Event()
+    _state["pid"] = os.getpid()
+    _state["dropped"] = 0
+    fd, _state["fd"] = _state["fd"], None
+    if fd is not None:
+        try:
+            os.close(fd)  # our copy of the parent's file; the parent keeps its own
+        except OSError:
+            pass
+    _thread_alive[0] = False
+    del _periodic[:]  # the parent's checks watch the parent's pools
+    from parascope_harness import procinfo
+    _state["announce"] = procinfo.announce_child
+    ensure_thread()

@@ -1,0 +1,262 @@
+"""Instrumented ``multiprocessing.pool.Pool`` and ``ThreadPool``.
+
+Nothing user-facing is overridden (no ``map``/``apply_async``/``get`` wrappers, so
+no harness frame appears in any traceback). Instead ``__setattr__`` swaps a few
+internal containers while the stdlib ``__init__`` assigns them:
+
+- ``_taskqueue``: every submission passes through its ``put`` in the user's thread;
+  the user's line is captured there and each task becomes a ``PoolTask``.
+- ``_cache``: the task handler looks the job up *inside its except clause* when
+  pickling a task failed; ``sys.exc_info()`` tells us, and we diagnose then.
+- ``_pool``: removing a dead worker records its exit code (for the hang watchdog).
+- ThreadPool's queues: the worker-side ``get``/``put`` time each task.
+"""
+import queue
+import signal
+import sys
+import threading
+import time
+from multiprocessing import pool as mpool
+
+from parascope_harness import events, sites, tasks
+from parascope_harness.pools import plan as planmod
+
+ORIGINAL_POOL = mpool.Pool
+ORIGINAL_THREADPOOL = mpool.ThreadPool
+RUN, CLOSE, TERMINATE = mpool.RUN, mpool.CLOSE, mpool.TERMINATE
+
+
+# --- parent side ------------------------------------------------------------------------------
+
+class TaskQueue(queue.SimpleQueue):
+    """Pool._taskqueue: capture the submitting line, tag every task with its metadata."""
+
+    instr = None
+
+    def put(self, item, block=True, timeout=None):
+        instr = self.instr
+        if item is not None and instr is not None:
+            taskseq, set_length = item
+            item = (_tagged(instr, taskseq, sites.user_site()), set_length)
+        queue.SimpleQueue.put(self, item, block, timeout)
+
+
+def _tagged(instr, taskseq, site):
+    pool_id = instr.pool_id
+    first = True
+    for task in taskseq:
+        if first:
+            first = False
+            pool = instr.pool_ref() if instr.pool_ref else None
+            result = dict.get(pool._cache, task[0]) if pool is not None else None
+            if result is not None:
+                result._parascope_site = site  # the hang report names the oldest unfinished job
+        func = task[2]
+        chunk = len(task[3][0][1]) if func is mpool.mapstar or func is mpool.starmapstar else None
+        tagged = tasks.PoolTask(task)
+        tagged.meta = (pool_id, "%s:%s" % (task[0], task[1]), site, chunk)
+        instr.last_task = tagged
+        yield tagged
+
+
+class TrackingCache(mpool._PoolCache):
+    """Pool._cache: counts results (progress) and notices task-pickling failures."""
+
+    instr = None
+
+    def __getitem__(self, key):
+        if sys.exc_info()[1] is not None:
+            _send_failed(self, key)
+        else:
+            self.instr.progress += 1
+        return dict.__getitem__(self, key)
+
+
+def _send_failed(cache, key):
+    exc = sys.exc_info()[1]
+    instr = cache.instr
+    task = instr.last_task
+    if task is None or task[0] != key:
+        return
+    instr.last_task = None
+    try:
+        from parascope_harness import findings
+        result = dict.get(cache, key)
+        findings.report_pool_task(exc, task, getattr(result, "_chunksize", None))
+    except Exception as err:
+        events.internal_error("diagnosing a task that failed to pickle: %r" % (err,))
+
+
+class WorkerList(list):
+    """Pool._pool: remember workers that died with a non-zero exit code."""
+
+    instr = None
+
+    def __delitem__(self, index):
+        try:
+            worker = self[index]
+            code = worker.exitcode
+            if code and code != -signal.SIGTERM and self.instr is not None:
+                self.instr.dead_workers.append((time.time(), worker.pid, code))
+        except Exception:
+            pass
+        list.__delitem__(self, index)
+
+
+# --- ThreadPool worker side --------------------------------------------------------------------
+
+class ThreadInQueue(queue.SimpleQueue):
+    """ThreadPool._inqueue: a worker thread's ``get`` starts the task's clock."""
+
+    _parascope_pool = None
+
+    def get(self, block=True, timeout=None):
+        task = queue.SimpleQueue.get(self, block, timeout)
+        if type(task) is tasks.PoolTask:
+            tasks.start_local(task.meta, "thread")
+        return task
+
+
+class ThreadOutQueue(queue.SimpleQueue):
+    """ThreadPool._outqueue: a worker thread's ``put`` of the result stops it."""
+
+    def put(self, item, block=True, timeout=None):
+        rec = tasks.current()
+        if rec is not None and type(item) is tuple and len(item) == 3:
+            tasks.clear()
+            ok, value = item[2]
+            tasks.finish(rec, bool(ok), None if ok else tasks.describe_error(value))
+        queue.SimpleQueue.put(self, item, block, timeout)
+
+
+# --- __setattr__ hooks ---------------------------------------------------------------------------
+
+def _hook_state(pool, instr, value):
+    if value == RUN:
+        instr.attach(pool)
+        if instr.kind == "process":
+            from parascope_harness import hang
+            hang.watch_pool(instr)
+    elif value == CLOSE:
+        instr.end("close")
+    elif value == TERMINATE:
+        instr.end("terminate")
+    return value
+
+
+def _hook_taskqueue(pool, instr, value):
+    q = TaskQueue()
+    q.instr = instr
+    return q
+
+
+def _hook_cache(pool, instr, value):
+    value.__class__ = TrackingCache
+    value.instr = instr
+    return value
+
+
+def _hook_workers(pool, instr, value):
+    workers = WorkerList(value)
+    workers.instr = instr
+    return workers
+
+
+def _hook_process_inqueue(pool, instr, value):
+    value._parascope_pool = instr.pool_id  # read by the process-start hook to tag workers
+    return value
+
+
+def _hook_thread_inqueue(pool, instr, value):
+    q = ThreadInQueue()
+    q._parascope_pool = instr.pool_id
+    return q
+
+
+def _hook_thread_outqueue(pool, instr, value):
+    return ThreadOutQueue()
+
+
+_COMMON_HOOKS = {"_state": _hook_state, "_taskqueue": _hook_taskqueue, "_cache": _hook_cache,
+                 "_pool": _hook_workers}
+_PROCESS_HOOKS = dict(_COMMON_HOOKS, _inqueue=_hook_process_inqueue)
+_THREAD_HOOKS = dict(_COMMON_HOOKS, _inqueue=_hook_thread_inqueue, _outqueue=_hook_thread_outqueue)
+
+
+def _setattr_with(hooks):
+    def __setattr__(self, name, value):
+        hook = hooks.get(name)
+        if hook is not None:
+            instr = self.__dict__.get("_parascope_instr")
+            if instr is not None:
+                value = hook(self, instr, value)
+        object.__setattr__(self, name, value)
+    return __setattr__
+
+
+# --- the patched classes -------------------------------------------------------------------------
+
+class Pool(ORIGINAL_POOL):
+    __setattr__ = _setattr_with(_PROCESS_HOOKS)
+
+    def __new__(cls, *args, **kwargs):
+        from parascope_harness.pools import build
+        return build.construct(cls, Pool, "multiprocessing.Pool", args, kwargs)
+
+
+class ThreadPool(ORIGINAL_THREADPOOL):
+    __setattr__ = _setattr_with(_THREAD_HOOKS)
+
+    def __new__(cls, *args, **kwargs):
+        from parascope_harness.pools import build
+        return build.construct(cls, ThreadPool, "ThreadPool", args, kwargs)
+
+
+class _Built:
+    """Mixin for pools already initialised by ``build``: ``type.__call__`` must not re-init them."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+
+class _Chunked:
+    """Mixin applying ``--chunksize`` to every map-style call (only used when it is given)."""
+
+    _chunksize = 1
+
+    def _map_async(self, func, iterable, mapper, chunksize=None, callback=None, error_callback=None):
+        return ORIGINAL_POOL._map_async(self, func, iterable, mapper, self._chunksize, callback,
+                                        error_callback)
+
+    def imap(self, func, iterable, chunksize=1):
+        return ORIGINAL_POOL.imap(self, func, iterable, self._chunksize)
+
+    def imap_unordered(self, func, iterable, chunksize=1):
+        return ORIGINAL_POOL.imap_unordered(self, func, iterable, self._chunksize)
+
+
+class BuiltPool(_Built, Pool):
+    pass
+
+
+class BuiltThreadPool(_Built, ThreadPool):
+    pass
+
+
+class ChunkedPool(_Chunked, BuiltPool):
+    pass
+
+
+class ChunkedThreadPool(_Chunked, BuiltThreadPool):
+    pass
+
+
+for _cls in (Pool, BuiltPool, ChunkedPool):
+    _cls.__module__, _cls.__qualname__, _cls.__name__ = "multiprocessing.pool", "Pool", "Pool"
+for _cls in (ThreadPool, BuiltThreadPool, ChunkedThreadPool):
+    _cls.__module__, _cls.__qualname__, _cls.__name__ = "multiprocessing.pool", "ThreadPool", "ThreadPool"
+
+
+def install():
+    mpool.Pool = Pool
+    mpool.ThreadPool = ThreadPool

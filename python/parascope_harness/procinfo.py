@@ -1,0 +1,59 @@
+"""The ``process`` event: who this process is, which Python runs it, its default start method."""
+import os
+import platform
+import sys
+import threading
+import time
+
+from parascope_harness import events
+
+
+def python_info():
+    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
+    return {
+        "executable": sys.executable,
+        "version": "%d.%d.%d" % sys.version_info[:3],
+        "implementation": platform.python_implementation(),
+        "gilEnabled": bool(is_gil_enabled()) if is_gil_enabled is not None else True,
+    }
+
+
+def default_start_method():
+    """The start method a context-less Process would use, without fixing the default.
+
+    ``multiprocessing.get_start_method()`` would set the default context for good
+    (a later ``set_start_method`` in user code would then fail), so read it instead.
+    """
+    try:
+        import multiprocessing
+        method = multiprocessing.get_start_method(allow_none=True)
+        if method:
+            return method
+        default = multiprocessing.context._default_context
+        inner = getattr(default, "_default_context", None)
+        return getattr(inner, "_name", None)
+    except Exception:
+        return None
+
+
+def announce(role, **extra):
+    """Emit this process's ``process`` event (once)."""
+    events.mark_announced()
+    if not events.enabled():
+        return
+    event = {
+        "ev": "process", "t": time.time(), "pid": os.getpid(), "ppid": os.getppid(),
+        "role": role, "python": python_info(), "startMethod": default_start_method(),
+        "argv": list(sys.argv),
+    }  # the main process passes the script's argv in ``extra`` (sys.argv is still ours then)
+    event.update(extra)
+    events.emit(event)
+
+
+def announce_child():
+    """Lazy announcement for children that never said who they are (bare ``os.fork()``)."""
+    announce("child")
+
+
+def native_tid():
+    return threading.get_native_id()

@@ -1,0 +1,133 @@
+"""Per-task records: what the parent attaches to a task, and what a worker measures.
+
+The parent attaches ``meta = (pool_id, task_id, site, chunk)`` to each task. For
+process pools it travels inside the pickled task (``PoolTask`` / ``CallItem``
+reconstructors) and is turned back into the plain stdlib objects when the worker
+unpickles it - so the worker calls the user's function directly, and no harness
+frame ever sits between the pool machinery and user code (tracebacks stay as they
+are). The reconstructor is the last thing unpickled, so it also marks the end of
+the task's deserialization: that is where the task's clock starts.
+"""
+import os
+import threading
+from time import perf_counter as _perf, thread_time as _cpu, time as _now
+
+from parascope_harness import events, sites
+
+_local = threading.local()
+_recv = {"t": 0.0, "n": 0, "data": None}  # last pickled task received by this process
+_pid = [os.getpid()]
+
+
+def _reset_after_fork():
+    _pid[0] = os.getpid()
+    _recv["data"] = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+class PoolTask(tuple):
+    """``(job, i, func, args, kwds)`` of multiprocessing.Pool, carrying ``meta``; pickles to a plain tuple."""
+
+    def __reduce_ex__(self, protocol):
+        return (pool_task_loaded, tuple(self) + (self.meta,))
+
+    def __reduce__(self):
+        return self.__reduce_ex__(2)
+
+
+def pool_task_loaded(job, i, func, args, kwds, meta):
+    """Unpickling side of ``PoolTask``: start the task's record, return the stdlib tuple."""
+    if _diagnosing:
+        _diagnosed_meta.append(meta)
+    else:
+        _start_received(meta)
+    return (job, i, func, args, kwds)
+
+
+def call_item_loaded(work_id, fn, args, kwargs, meta):
+    """Unpickling side of the patched ``concurrent.futures.process._CallItem``."""
+    if _diagnosing:
+        _diagnosed_meta.append(meta)
+        return None
+    _start_received(meta)
+    from parascope_harness.pools import executors
+    return executors.ORIGINAL_CALL_ITEM(work_id, fn, args, kwargs)
+
+
+_diagnosing = False
+_diagnosed_meta = []
+
+
+def record_received(data):
+    """Called by the worker's receive hook with the raw pickled task."""
+    _recv["t"] = _perf()
+    _recv["n"] = len(data)
+    _recv["data"] = data
+
+
+def _start_received(meta):
+    loads = _perf() - _recv["t"] if _recv["t"] else 0.0
+    _recv["data"] = None
+    _local.cur = [meta, _now(), _cpu(), _recv["n"], loads, "process"]
+
+
+def start_local(meta, kind):
+    """Start a record in this thread for a task that was not pickled (thread/serial pools)."""
+    _local.cur = [meta, _now(), _cpu(), 0, 0.0, kind]
+
+
+def current():
+    return getattr(_local, "cur", None)
+
+
+def clear():
+    _local.cur = None
+
+
+def pending_receive():
+    """Raw bytes of a task this process received but never finished unpickling."""
+    return _recv["data"]
+
+
+def finish(rec, ok, error, result_bytes=0, result_pickle=0.0, end=None, cpu_end=None):
+    """Emit the ``task`` event for ``rec``."""
+    meta, start, cpu0, arg_bytes, loads, kind = rec
+    pool_id, task_id, site, chunk = meta
+    event = {
+        "ev": "task", "t": end if end is not None else _now(), "poolId": pool_id, "taskId": task_id,
+        "pid": _pid[0], "tid": threading.get_native_id(), "kind": kind,
+        "start": start, "end": end if end is not None else _now(),
+        "cpuSeconds": (cpu_end if cpu_end is not None else _cpu()) - cpu0,
+        "argBytes": arg_bytes, "resultBytes": result_bytes,
+        "pickleSeconds": loads + result_pickle, "site": sites.as_dict(site), "ok": ok,
+    }
+    if error is not None:
+        event["error"] = error
+    if chunk is not None:
+        event["chunk"] = chunk
+    events.emit(event)
+
+
+def describe_error(exc):
+    """Short "Type: message" for a task's exception (unwrapping multiprocessing's wrappers)."""
+    exc = getattr(exc, "exc", exc)  # ExceptionWithTraceback wrappers keep the real one in .exc
+    try:
+        text = str(exc)
+    except Exception:
+        text = "<unprintable>"
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return "%s: %s" % (type(exc).__name__, text) if text else type(exc).__name__
+
+
+def worker_kind():
+    """"thread"/"interpreter" in a pool worker thread (set by the thread hooks), else None."""
+    return getattr(_local, "worker_kind", None)
+
+
+def set_worker_kind(kind):
+    _local.worker_kind = kind
+    _local.work = None
