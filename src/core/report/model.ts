@@ -55,6 +55,8 @@ export interface CoreSeries {
   workload: number[];
   /** Fraction 0–1 taken by the hypervisor (steal). */
   steal: number[];
+  /** Averages over the run: busy (all programs), the workload's part, other programs', steal. */
+  share?: { busy: number; workload: number; other: number; steal: number };
 }
 
 export interface WorkerSummary {
@@ -67,6 +69,8 @@ export interface WorkerSummary {
   tasks: number;
   /** Share of the worker's lifetime spent running tasks (0–1). */
   busyShare: number;
+  /** For `lane` workers: a raw `Thread` or `Process` fan-out. */
+  laneKind?: 'thread' | 'process';
 }
 
 export interface TaskRecord {
@@ -123,6 +127,10 @@ export interface Metrics {
   migrations: number;
   idleShare: number | null;
   verdicts: Verdict[];
+  /** Core changes counted in all (`migrations` is per thread that ran). */
+  migrationsTotal?: number;
+  /** The GIL analysis behind `gilBound`, per process running tasks on ≥ 2 threads. */
+  gilProcesses?: { pid: number; taskThreads: number; overlapSeconds: number; cores: number | null; waitShare: number | null; bound: boolean }[];
 }
 
 export interface Report {
@@ -189,4 +197,6 @@ export interface SweepReport {
   noisy: boolean;
   stoppedEarly: string[];
   recommendation: { pool: PoolKind; workers: number; reason: string } | null;
+  /** The sweep was cancelled: `points` hold what was measured before. */
+  cancelled?: boolean;
 }
