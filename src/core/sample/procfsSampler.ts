@@ -1,0 +1,450 @@
+/**
+ * The Linux sampler: per-core busy/steal from `/proc/stat`, the workload's processes and
+ * threads from `/proc/<pid>/…`, every `intervalMs` (never faster than 100 ms).
+ *
+ * Cost design (utilization.md §2–3), all reads synchronous and cheap (`read.ts`), no process
+ * ever spawned:
+ *  - the process tree is rebuilt by a full `/proc/*\/stat` scan at 1 Hz, or sooner (≥ 200 ms)
+ *    when the `processes` fork counter of `/proc/stat` moved — new workers show up at once;
+ *  - known processes: one `stat` read per sample (totals, thread count, cutime/cstime of reaped
+ *    children); a thread list is re-read only when the thread count changed;
+ *  - per thread: `schedstat` (ns on CPU, ns runnable-but-waiting) every sample; its `stat`
+ *    (state, field 39 = last core) only when the thread ran or waited since the last sample;
+ *  - GIL probes (`task/<tid>/syscall` = futex?) only in processes with ≥ 2 threads that ran in
+ *    the interval, at most `MAX_SYSCALL_READS` per sample, round-robin.
+ *
+ * Attribution: a thread's CPU in an interval goes to the core it was last seen on (an
+ * approximation; exact attribution needs sched_switch tracing). A process's CPU is the sum of
+ * its threads' schedstat deltas (ticks when threads vanished or schedstat is missing), plus
+ * the reaped children folded in through cutime/cstime, minus what was already counted for them.
+ */
+import { readCounter, listNumeric, readSmall } from './read';
+import { coreUsage, futexSyscallNumber, parseProcStat, parseSchedstat, parseSyscall, parseTaskStat, USER_HZ, type CpuTimes, type TaskStat } from './procfs';
+import { procKey, selectWorkload, type ProcEntry } from './tree';
+import type { SampledProcess, SampledThread, Sampler, SamplerResult, SamplePoint } from './types';
+
+export const MIN_INTERVAL_MS = 100;
+const RESCAN_MS = 1000;
+const FORK_RESCAN_MS = 200;
+const MAX_SYSCALL_READS = 16;
+
+export interface ProcfsSamplerOptions {
+  rootPid: number;
+  intervalMs: number;
+  /** `performance.now()` of the run's start: sample times are seconds after it. */
+  startMs: number;
+  /** Root of procfs (tests point it at a recorded tree). */
+  procRoot?: string;
+  /** Monotonic clock in ms (tests drive it). */
+  now?: () => number;
+  /** `process.arch` (picks the futex syscall number). */
+  arch?: string;
+  onSample?: (sample: SamplePoint) => void;
+}
+
+interface ThreadState {
+  record: SampledThread;
+  /** Where its CPU time comes from: schedstat nanoseconds, or stat ticks; null before the first read. */
+  mode: 'ns' | 'ticks' | null;
+  /** Last CPU reading, in the unit of `mode`. */
+  run: number;
+  waitNs: number;
+  processor: number;
+  state: string;
+  /** Delta of this interval (ns), for the GIL probes. */
+  deltaNs: number;
+}
+
+interface ProcState {
+  record: SampledProcess;
+  ppid: number;
+  /** utime + stime and cutime + cstime at the last reading (ticks). */
+  selfTicks: number;
+  childTicks: number;
+  numThreads: number;
+  threads: Map<number, ThreadState>;
+  alive: boolean;
+}
+
+/** Is procfs usable here (Linux with a readable `/proc/stat` and `/proc/self/stat`)? */
+export function procfsAvailable(procRoot = '/proc'): boolean {
+  return readSmall(`${procRoot}/stat`) !== null && readSmall(`${procRoot}/self/stat`) !== null;
+}
+
+/** Every process on the machine with the fields the tree needs (one full scan). */
+export function readProcessTable(procRoot = '/proc'): Map<number, TaskStat> {
+  const table = new Map<number, TaskStat>();
+  for (const pid of listNumeric(procRoot)) {
+    const text = readSmall(`${procRoot}/${pid}/stat`);
+    const stat = text === null ? null : parseTaskStat(text);
+    if (stat) table.set(pid, stat);
+  }
+  return table;
+}
+
+export class ProcfsSampler implements Sampler {
+  readonly kind = 'procfs' as const;
+  private readonly intervalMs: number;
+  private readonly procRoot: string;
+  private readonly now: () => number;
+  private readonly futex: number | null;
+  private root: { pid: number; startTime: number };
+  private coreIds: number[] = [];
+  private coreIndex = new Map<number, number>();
+  private prevCores = new Map<number, CpuTimes>();
+  private prevForks: number | null = null;
+  private prevMs = 0;
+  private lastScanMs = -Infinity;
+  private readonly procs = new Map<string, ProcState>();
+  private readonly known = new Set<string>();
+  private readonly allProcesses: SampledProcess[] = [];
+  private readonly allThreads: SampledThread[] = [];
+  private readonly samples: SamplePoint[] = [];
+  private cpuSeconds = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private stopped = false;
+  private startedAt = 0;
+  private syscallCursor = 0;
+  private syscallBudget = MAX_SYSCALL_READS;
+  private readonly stats = { ticks: 0, rescans: 0, reads: 0, syscallReads: 0 };
+  private readsAtStart = 0;
+
+  constructor(private readonly options: ProcfsSamplerOptions) {
+    this.intervalMs = Math.max(MIN_INTERVAL_MS, Math.round(options.intervalMs));
+    this.procRoot = options.procRoot ?? '/proc';
+    this.now = options.now ?? (() => performance.now());
+    this.futex = futexSyscallNumber(options.arch ?? process.arch);
+    this.root = { pid: options.rootPid, startTime: -1 };
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.readsAtStart = readCounter.reads;
+    this.baseline();
+    this.schedule();
+  }
+
+  stop(final = true): void {
+    if (!this.started || this.stopped) return;
+    // A last sample only helps while the root lives: once it is gone, so are its totals.
+    if (final && this.rootAlive()) this.tick();
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Takes one sample now (tests call it directly with a driven clock). */
+  tick(): void {
+    if (this.stopped) return;
+    const nowMs = this.now();
+    const seconds = (nowMs - this.prevMs) / 1000;
+    if (!(seconds > 0)) return;
+    this.stats.ticks += 1;
+    const statText = readSmall(`${this.procRoot}/stat`);
+    const stat = statText === null ? null : parseProcStat(statText);
+    const busy = this.coreIds.map(() => 0);
+    const steal = this.coreIds.map(() => 0);
+    if (stat) {
+      for (const [id, cur] of stat.cores) {
+        const index = this.coreIndex.get(id);
+        const prev = this.prevCores.get(id);
+        if (index !== undefined && prev) {
+          const usage = coreUsage(prev, cur);
+          busy[index] = usage.busy;
+          steal[index] = usage.steal;
+        }
+        this.prevCores.set(id, cur);
+      }
+    }
+    const forksMoved = stat?.forks != null && stat.forks !== this.prevForks;
+    if (stat?.forks != null) this.prevForks = stat.forks;
+    const sinceScan = nowMs - this.lastScanMs;
+    const table = sinceScan >= RESCAN_MS || (forksMoved && sinceScan >= FORK_RESCAN_MS) ? this.rescan(nowMs) : null;
+
+    const t = (nowMs - this.options.startMs) / 1000;
+    const workloadNs = this.coreIds.map(() => 0);
+    let total = 0;
+    const alive: [ProcState, TaskStat][] = [];
+    const vanished: { ppid: number; totalTicks: number }[] = [];
+    for (const proc of this.procs.values()) {
+      if (!proc.alive) continue;
+      const cur = table ? table.get(proc.record.pid) ?? null : this.readProcStat(proc.record.pid);
+      if (!cur || cur.startTime !== proc.record.startTime) {
+        proc.alive = false;
+        if (proc.selfTicks >= 0) vanished.push({ ppid: proc.ppid, totalTicks: proc.selfTicks + proc.childTicks });
+        continue;
+      }
+      alive.push([proc, cur]);
+    }
+    // A child reaped in this interval shows up whole in its parent's cutime/cstime: subtract
+    // what was already counted for it (its totals at its last sample).
+    const alivePids = new Set(alive.map(([proc]) => proc.record.pid));
+    const reaped = new Map<number, number>();
+    for (const gone of vanished) {
+      if (alivePids.has(gone.ppid)) reaped.set(gone.ppid, (reaped.get(gone.ppid) ?? 0) + gone.totalTicks);
+    }
+    this.syscallBudget = MAX_SYSCALL_READS;
+    for (const [proc, cur] of alive) {
+      const isNew = proc.selfTicks < 0;
+      const { ns, vanishedThreads, usedTicks } = this.readThreads(proc, cur, workloadNs, table !== null);
+      const selfTicks = cur.utime + cur.stime;
+      const childTicks = cur.cutime + cur.cstime;
+      let delta: number;
+      if (isNew) {
+        delta = Math.max(ns / 1e9, selfTicks / USER_HZ) + childTicks / USER_HZ;
+      } else {
+        const tickSelf = (selfTicks - proc.selfTicks) / USER_HZ;
+        const self = vanishedThreads || usedTicks ? Math.max(ns / 1e9, tickSelf) : ns / 1e9;
+        const children = (childTicks - proc.childTicks - (reaped.get(proc.record.pid) ?? 0)) / USER_HZ;
+        delta = Math.max(0, self + children);
+      }
+      proc.selfTicks = selfTicks;
+      proc.childTicks = childTicks;
+      proc.ppid = cur.ppid;
+      proc.numThreads = cur.numThreads;
+      proc.record.comm = cur.comm;
+      proc.record.ppid = cur.ppid;
+      proc.record.lastSeen = t;
+      proc.record.cpu.push(delta);
+      proc.record.cpuSeconds += delta;
+      total += delta;
+      this.probeGil(proc, seconds);
+    }
+    this.cpuSeconds += total;
+    const intervalNs = seconds * 1e9;
+    const workload = workloadNs.map((ns, i) => Math.min(busy[i], ns / intervalNs, 1));
+    const sample: SamplePoint = { t, busy, workload, steal, coresUsed: total / seconds };
+    this.samples.push(sample);
+    this.prevMs = nowMs;
+    this.stats.reads = readCounter.reads - this.readsAtStart;
+    this.options.onSample?.(sample);
+  }
+
+  /** The workload's live processes by a fresh full scan (zombies left out: already dead). */
+  scanTree(): { pid: number; startTime: number }[] {
+    const table = readProcessTable(this.procRoot);
+    const selected = selectWorkload(table.values(), this.root, this.known);
+    for (const entry of selected) this.known.add(procKey(entry));
+    return selected
+      .filter((entry) => !['Z', 'X', 'x'].includes(table.get(entry.pid)?.state ?? 'X'))
+      .map((entry) => ({ pid: entry.pid, startTime: entry.startTime }));
+  }
+
+  result(): SamplerResult {
+    return {
+      kind: 'procfs',
+      coarse: false,
+      intervalMs: this.intervalMs,
+      coreIds: [...this.coreIds],
+      samples: this.samples,
+      cpuSeconds: this.cpuSeconds,
+      startedAt: this.startedAt,
+      lastAt: this.samples.length > 0 ? this.samples[this.samples.length - 1].t : this.startedAt,
+      processes: this.allProcesses,
+      threads: this.allThreads,
+      futexSyscall: this.futex,
+      stats: { ...this.stats },
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const elapsed = this.now() - this.prevMs;
+    const wait = Math.max(10, this.intervalMs - elapsed);
+    this.timer = setTimeout(() => {
+      try {
+        this.tick();
+      } finally {
+        this.schedule();
+      }
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  private baseline(): void {
+    const nowMs = this.now();
+    const statText = readSmall(`${this.procRoot}/stat`);
+    const stat = statText === null ? null : parseProcStat(statText);
+    if (stat) {
+      this.coreIds = [...stat.cores.keys()].sort((a, b) => a - b);
+      this.coreIds.forEach((id, index) => this.coreIndex.set(id, index));
+      this.prevCores = new Map(stat.cores);
+      this.prevForks = stat.forks;
+    }
+    const rootStat = this.readProcStat(this.root.pid);
+    if (rootStat) this.root = { pid: this.root.pid, startTime: rootStat.startTime };
+    this.prevMs = nowMs;
+    this.startedAt = (nowMs - this.options.startMs) / 1000;
+    const table = this.rescan(nowMs);
+    // Processes present at the baseline start counting from here: read their totals and threads now.
+    for (const proc of this.procs.values()) {
+      const cur = table.get(proc.record.pid);
+      if (!cur) continue;
+      proc.selfTicks = cur.utime + cur.stime;
+      proc.childTicks = cur.cutime + cur.cstime;
+      this.readThreads(proc, cur, null);
+      proc.numThreads = cur.numThreads;
+    }
+  }
+
+  private rootAlive(): boolean {
+    return this.readProcStat(this.root.pid)?.startTime === this.root.startTime;
+  }
+
+  private readProcStat(pid: number): TaskStat | null {
+    const text = readSmall(`${this.procRoot}/${pid}/stat`);
+    return text === null ? null : parseTaskStat(text);
+  }
+
+  /** Full scan: finds new workload processes (they start counting from their birth). */
+  private rescan(nowMs: number): Map<number, TaskStat> {
+    this.stats.rescans += 1;
+    this.lastScanMs = nowMs;
+    const table = readProcessTable(this.procRoot);
+    const entries: ProcEntry[] = [...table.values()];
+    for (const entry of selectWorkload(entries, this.root, this.known)) {
+      const key = procKey(entry);
+      this.known.add(key);
+      if (this.procs.has(key)) continue;
+      const stat = table.get(entry.pid) as TaskStat;
+      const record: SampledProcess = {
+        pid: entry.pid, ppid: entry.ppid, startTime: entry.startTime, comm: stat.comm,
+        firstSeen: (nowMs - this.options.startMs) / 1000, lastSeen: (nowMs - this.options.startMs) / 1000,
+        cpuSeconds: 0, cpuStart: this.samples.length, cpu: [],
+      };
+      this.allProcesses.push(record);
+      this.procs.set(key, { record, ppid: entry.ppid, selfTicks: -1, childTicks: 0, numThreads: -1, threads: new Map(), alive: true });
+    }
+    return table;
+  }
+
+  /**
+   * Reads every thread of a process and returns the CPU they used since the last sample (ns);
+   * each thread's delta also goes to the core it was last seen on. A thread first seen after
+   * the baseline appeared since the last listing: its whole life counts.
+   */
+  private readThreads(proc: ProcState, cur: TaskStat, workloadNs: number[] | null, relist = false) {
+    const pid = proc.record.pid;
+    const baseline = workloadNs === null;
+    let vanishedThreads = false;
+    if (relist || proc.numThreads !== cur.numThreads || proc.threads.size === 0) {
+      const tids = new Set(listNumeric(`${this.procRoot}/${pid}/task`));
+      for (const tid of proc.threads.keys()) {
+        if (!tids.has(tid)) {
+          proc.threads.delete(tid);
+          vanishedThreads = true;
+        }
+      }
+      for (const tid of tids) {
+        if (proc.threads.has(tid)) continue;
+        const record: SampledThread = {
+          pid, tid, comm: '', cpuSeconds: 0, runDelaySeconds: 0, migrations: 0, activeSamples: 0, gilProbes: 0, futexWaits: 0,
+        };
+        this.allThreads.push(record);
+        proc.threads.set(tid, { record, mode: null, run: 0, waitNs: 0, processor: -1, state: '?', deltaNs: 0 });
+      }
+    }
+    let ns = 0;
+    let usedTicks = false;
+    for (const [tid, thread] of proc.threads) {
+      const dir = `${this.procRoot}/${pid}/task/${tid}`;
+      const fresh = thread.mode === null;
+      let delta = 0;
+      let waitDelta = 0;
+      let needStat = fresh;
+      if (thread.mode !== 'ticks') {
+        const text = readSmall(`${dir}/schedstat`);
+        const sched = text === null ? null : parseSchedstat(text);
+        // "0 0 0" is what a kernel with schedstats switched off prints: fall back to ticks.
+        if (sched && (sched.runNs > 0 || sched.waitNs > 0 || sched.slices > 0)) {
+          thread.mode = 'ns';
+          delta = fresh ? sched.runNs : sched.runNs - thread.run;
+          waitDelta = fresh ? sched.waitNs : sched.waitNs - thread.waitNs;
+          thread.run = sched.runNs;
+          thread.waitNs = sched.waitNs;
+          if (delta !== 0 || waitDelta !== 0) needStat = true;
+        } else if (fresh) {
+          thread.mode = 'ticks';
+        } else {
+          proc.threads.delete(tid);
+          vanishedThreads = true;
+          continue;
+        }
+      }
+      if (thread.mode === 'ticks') needStat = true;
+      if (needStat) {
+        const text = readSmall(`${dir}/stat`);
+        const stat = text === null ? null : parseTaskStat(text);
+        if (!stat) {
+          proc.threads.delete(tid);
+          vanishedThreads = true;
+          continue;
+        }
+        if (thread.mode === 'ticks') {
+          usedTicks = true;
+          const ticks = stat.utime + stat.stime;
+          delta = ((fresh ? ticks : ticks - thread.run) * 1e9) / USER_HZ;
+          thread.run = ticks;
+        }
+        delta = Math.max(0, delta);
+        if (thread.processor >= 0 && stat.processor >= 0 && stat.processor !== thread.processor && delta > 0) {
+          thread.record.migrations += 1;
+        }
+        if (stat.processor >= 0) thread.processor = stat.processor;
+        thread.state = stat.state;
+        thread.record.comm = stat.comm;
+      } else {
+        thread.state = 'S';
+      }
+      if (baseline) {
+        thread.deltaNs = 0;
+        continue;
+      }
+      delta = Math.max(0, delta);
+      thread.deltaNs = delta;
+      ns += delta;
+      thread.record.cpuSeconds += delta / 1e9;
+      thread.record.runDelaySeconds += Math.max(0, waitDelta) / 1e9;
+      if (delta > 0) thread.record.activeSamples += 1;
+      const index = this.coreIndex.get(thread.processor);
+      if (index !== undefined && workloadNs) workloadNs[index] += delta;
+    }
+    return { ns, vanishedThreads, usedTicks };
+  }
+
+  /**
+   * GIL probes: in a process where ≥ 2 threads ran this interval, each such thread is probed
+   * while a sibling runs — running (state R) or blocked in `futex` (waiting for the GIL, on a
+   * build that has one). Bounded per sample, round-robin over the candidates.
+   */
+  private probeGil(proc: ProcState, seconds: number): void {
+    if (this.futex === null) return;
+    const active = [...proc.threads.values()].filter((t) => t.deltaNs > 0 || t.state === 'R');
+    if (active.length < 2) return;
+    const heavy = seconds * 1e9 * 0.5;
+    const runs = (t: ThreadState) => t.state === 'R' || t.deltaNs >= heavy;
+    const runningCount = active.filter(runs).length;
+    for (let i = 0; i < active.length; i++) {
+      const thread = active[(i + this.syscallCursor) % active.length];
+      const siblingRuns = runningCount - (runs(thread) ? 1 : 0) > 0;
+      if (!siblingRuns) continue;
+      if (thread.state === 'R') {
+        thread.record.gilProbes += 1;
+        continue;
+      }
+      if (this.syscallBudget <= 0) continue;
+      this.syscallBudget -= 1;
+      const text = readSmall(`${this.procRoot}/${proc.record.pid}/task/${thread.record.tid}/syscall`);
+      this.stats.syscallReads += 1;
+      if (text === null) continue;
+      const call = parseSyscall(text);
+      thread.record.gilProbes += 1;
+      if (call === this.futex) thread.record.futexWaits += 1;
+    }
+    this.syscallCursor += 1;
+  }
+}
