@@ -6,6 +6,12 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl+C; long commands stop their work and clean up. */
   signal: AbortSignal;
+  /** Raw bytes to stdout/stderr (`run` passes the script's output through untouched). */
+  write?(stream: 'stdout' | 'stderr', data: Buffer): void;
+  /** The CLI's own stdin (`run` pipes it to the script). */
+  stdin?: NodeJS.ReadStream;
+  /** Whether stdout / stderr are terminals (colours only then). */
+  isTTY?: { stdout: boolean; stderr: boolean };
 }
 
 /** The CLI's IO on the real process. */
@@ -16,5 +22,10 @@ export function processIO(signal: AbortSignal): CliIO {
     cwd: process.cwd(),
     env: process.env,
     signal,
+    write: (stream, data) => (stream === 'stdout' ? process.stdout : process.stderr).write(data),
+    get stdin() {
+      return process.stdin; // created on first use only
+    },
+    isTTY: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
   };
 }
