@@ -28,14 +28,15 @@ MAX_SECONDS = 2.0
 class Failure:
     """One failing leaf: where it is, what it is, and why the pickler refused it."""
 
-    __slots__ = ("path", "obj", "reason", "exc", "owner")
+    __slots__ = ("path", "obj", "reason", "exc", "owner", "within")
 
-    def __init__(self, path, obj, reason, exc=None, owner=None):
+    def __init__(self, path, obj, reason, exc=None, owner=None, within=None):
         self.path = path          # e.g. "args[1].conn._sock"
         self.obj = obj            # the offending object (a function/class for reference failures)
         self.reason = reason      # "reduce" | "lambda" | "local" | "lookup" | "mismatch"
         self.exc = exc            # the exception its reduction raised, if any
         self.owner = owner        # for reference failures found through an instance: that instance
+        self.within = within      # nearest enclosing thread/sync/logging-handler object, if any
 
 
 class Result:
@@ -83,6 +84,16 @@ def _attr_path(name):
     return "." + name if isinstance(name, str) and name.isidentifier() else _key_path(name)
 
 
+def _sync_family():
+    import threading
+    family = [threading.Thread, threading.Event, threading.Condition, threading.Semaphore,
+              threading.Barrier]
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        family.append(logging.Handler)
+    return tuple(family)
+
+
 def check_reference(obj):
     """Why pickling ``obj`` by reference (module + qualname) fails, or None if it would work."""
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
@@ -119,10 +130,11 @@ def walk(roots, reducers=None, protocol=None, max_nodes=MAX_NODES, max_seconds=M
     seen = set()
     keep = []  # keep walked temporaries alive so their ids stay unique
     queue = [(path, obj, 0, None) for path, obj in roots if type(obj) not in ATOMIC]
+    family = _sync_family()
     deadline = time.monotonic() + max_seconds
     head = 0
     while head < len(queue):
-        path, obj, depth, owner = queue[head]
+        path, obj, depth, within = queue[head]
         queue[head] = None
         head += 1
         if id(obj) in seen:
@@ -139,17 +151,32 @@ def walk(roots, reducers=None, protocol=None, max_nodes=MAX_NODES, max_seconds=M
         if depth > MAX_DEPTH:
             result.truncated = "stopped at depth %d" % MAX_DEPTH
             continue
-        _visit(path, obj, depth, owner, queue, result, reducers, protocol)
+        if within is None and isinstance(obj, family):
+            t = type(obj)
+            within = "%s.%s" % (t.__module__, t.__qualname__)
+        _visit(path, obj, depth, within, queue, result, reducers, protocol)
     return result
 
 
-def _push(queue, path, obj, depth, owner=None):
+def _push(queue, path, obj, depth, within=None):
     if type(obj) in ATOMIC or _small_plain(obj):
         return
-    queue.append((path, obj, depth + 1, owner))
+    queue.append((path, obj, depth + 1, within))
 
 
-def _visit(path, obj, depth, owner, queue, result, reducers, protocol):
+def _visit(path, obj, depth, within, queue, result, reducers, protocol):
+    """Push ``obj``'s parts (or record it as a failure); ``within`` is passed down to every part."""
+    failures = result.failures
+    start, pushed = len(failures), len(queue)
+    _visit_parts(path, obj, depth, queue, result, reducers, protocol)
+    if within is not None:
+        for failure in failures[start:]:
+            failure.within = within
+        for i in range(pushed, len(queue)):
+            queue[i] = queue[i][:3] + (within,)
+
+
+def _visit_parts(path, obj, depth, queue, result, reducers, protocol):
     t = type(obj)
     if t is list or t is tuple:
         for i, item in enumerate(obj):
@@ -170,7 +197,7 @@ def _visit(path, obj, depth, owner, queue, result, reducers, protocol):
     if t is types.FunctionType or issubclass(t, type):
         reason = check_reference(obj)
         if reason is not None:
-            result.failures.append(Failure(path, obj, reason, owner=owner))
+            result.failures.append(Failure(path, obj, reason))
         elif t is types.FunctionType:
             return
         return

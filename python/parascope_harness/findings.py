@@ -56,7 +56,18 @@ def _bound_name(obj):
 
 
 def classify(failure):
-    """(rule, message, type name) for one failing leaf."""
+    """(rule, message, type name) for one failing leaf.
+
+    Anything failing inside a thread, event, condition, semaphore or logging handler
+    is that object's fault (PAR005), whatever the leaf is (a lock, a stream, ...).
+    """
+    rule, message, tname = _classify_leaf(failure)
+    if failure.within is not None and rule != "PAR009":
+        rule = "PAR005"
+    return rule, message, tname
+
+
+def _classify_leaf(failure):
     obj, reason = failure.obj, failure.reason
     if reason == "lambda":
         return "PAR001", "lambda functions cannot be pickled: <lambda>%s" % _defined_at(obj), "function"
@@ -64,10 +75,11 @@ def classify(failure):
         qual = getattr(obj, "__qualname__", repr(obj))
         kind = "class" if isinstance(obj, type) else "function"
         bound = _bound_name(obj)
+        shown = type_name(type(failure.owner if failure.owner is not None else obj))
         if bound is not None and bound != qual.rsplit(".", 1)[-1]:
             return ("PAR004", "%s '%s' is bound as '%s.%s': pickle looks it up by its own name "
                     "(a decorator without functools.wraps, or a name mismatch)"
-                    % (kind, qual, obj.__module__, bound), type_name(type(obj)))
+                    % (kind, qual, obj.__module__, bound), shown)
         if reason == "local":
             if isinstance(obj, type) and failure.owner is not None:
                 return ("PAR003", "instance of local class '%s' cannot be pickled" % qual,
@@ -76,9 +88,9 @@ def classify(failure):
             return rule, "local object '%s' cannot be pickled" % qual, type_name(type(obj))
         if reason == "mismatch":
             return ("PAR004", "%s '%s.%s' cannot be pickled: that name refers to a different object"
-                    % (kind, obj.__module__, qual), type_name(type(obj)))
+                    % (kind, obj.__module__, qual), shown)
         return ("PAR004", "%s '%s' cannot be pickled: '%s' is not found in module %s"
-                % (kind, qual, qual, obj.__module__), type_name(type(obj)))
+                % (kind, qual, qual, obj.__module__), shown)
     exc = failure.exc
     name = type_name(type(obj))
     text = str(exc).splitlines()[0] if exc is not None and str(exc) else repr(exc)
@@ -116,7 +128,8 @@ def report_walk(roots, site, phase, exc, reducers=None, **extra):
     emitted = False
     for failure in result.failures:
         rule, message, tname = classify(failure)
-        emit(rule, message, tname, failure.path, site, phase, truncated=result.truncated, **extra)
+        emit(rule, message, tname, failure.path, site, phase, truncated=result.truncated,
+             within=failure.within, **extra)
         emitted = True
     if not emitted and exc is not None:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -173,6 +173,8 @@ def _interpreter_submit_failed(exc, frame):
 # --- __setattr__ hooks ---------------------------------------------------------------------------
 
 def _hook_work_ids(ex, instr, value):
+    if value is None:
+        return value
     instr.attach(ex)
     q = WorkIds()
     q.instr = instr
@@ -180,12 +182,16 @@ def _hook_work_ids(ex, instr, value):
 
 
 def _hook_call_queue(ex, instr, value):
+    if type(value) is not ORIGINAL_SAFE_QUEUE:
+        return value  # shutdown() sets it to None
     value.__class__ = CallQueue
     value._parascope_pool = instr.pool_id
     return value
 
 
 def _hook_work_queue(ex, instr, value):
+    if value is None:
+        return value
     instr.attach(ex)
     q = WorkQueue()
     q.instr = instr
@@ -200,6 +206,8 @@ def _hook_shutdown(ex, instr, value):
 
 
 def _hook_interpreter_lock(ex, instr, value):
+    if value is None:
+        return value
     return _ObservedLock(value, _interpreter_submit_failed)
 
 

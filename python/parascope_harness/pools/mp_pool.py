@@ -145,35 +145,47 @@ def _hook_state(pool, instr, value):
 
 
 def _hook_taskqueue(pool, instr, value):
+    if value is None:
+        return value
     q = TaskQueue()
     q.instr = instr
     return q
 
 
 def _hook_cache(pool, instr, value):
+    if value is None:
+        return value
     value.__class__ = TrackingCache
     value.instr = instr
     return value
 
 
 def _hook_workers(pool, instr, value):
+    if value is None:
+        return value
     workers = WorkerList(value)
     workers.instr = instr
     return workers
 
 
 def _hook_process_inqueue(pool, instr, value):
+    if value is None:
+        return value
     value._parascope_pool = instr.pool_id  # read by the process-start hook to tag workers
     return value
 
 
 def _hook_thread_inqueue(pool, instr, value):
+    if value is None:
+        return value
     q = ThreadInQueue()
     q._parascope_pool = instr.pool_id
     return q
 
 
 def _hook_thread_outqueue(pool, instr, value):
+    if value is None:
+        return value
     return ThreadOutQueue()
 
 
