@@ -45,3 +45,20 @@ export function errorBox(what: string, error: unknown): HTMLElement {
   return h('div', { class: 'notice problem view-error', role: 'alert' },
     h('strong', {}, `Could not draw ${what}.`), ' ', `The data looks damaged (${message}). The rest of the panel is unaffected.`);
 }
+
+/**
+ * Wraps a view's redraw (called later, from observers and events, outside any `safely`): the
+ * first error replaces the view with a message and stops further redraws.
+ */
+export function guarded(what: string, element: () => HTMLElement, draw: () => void): () => void {
+  let failed = false;
+  return () => {
+    if (failed) return;
+    try {
+      draw();
+    } catch (error) {
+      failed = true;
+      element().replaceWith(errorBox(what, error));
+    }
+  };
+}

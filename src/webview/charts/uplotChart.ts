@@ -5,6 +5,7 @@
 import uPlot from 'uplot';
 import { onThemeChange, palette, type Palette } from '../theme';
 import { watchWidth } from './canvas';
+import { errorBox } from '../dom';
 
 export type OptionsFor = (p: Palette, width: number) => uPlot.Options;
 
@@ -13,11 +14,13 @@ export class UChart {
   private width = 0;
   private readonly cleanup: (() => void)[] = [];
 
-  constructor(private readonly target: HTMLElement, private readonly options: OptionsFor, private data: uPlot.AlignedData) {
+  private failed = false;
+
+  constructor(private readonly target: HTMLElement, private readonly options: OptionsFor, private data: uPlot.AlignedData, private readonly what = 'the chart') {
     this.cleanup.push(
       watchWidth(target, (width) => {
         this.width = width;
-        if (this.plot) this.plot.setSize({ width, height: this.plot.height });
+        if (this.plot && !this.failed) this.plot.setSize({ width: this.options(palette(), width).width, height: this.plot.height });
         else this.build();
       }),
       onThemeChange(() => this.build()),
@@ -26,7 +29,12 @@ export class UChart {
 
   setData(data: uPlot.AlignedData): void {
     this.data = data;
-    this.plot?.setData(data);
+    if (this.failed) return;
+    try {
+      this.plot?.setData(data);
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   destroy(): void {
@@ -35,9 +43,21 @@ export class UChart {
   }
 
   private build(): void {
-    if (this.width <= 0) return;
+    if (this.width <= 0 || this.failed) return;
     this.plot?.destroy();
-    this.plot = new uPlot(this.options(palette(), this.width), this.data, this.target);
+    this.plot = undefined;
+    try {
+      this.plot = new uPlot(this.options(palette(), this.width), this.data, this.target);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.failed = true;
+    this.plot?.destroy();
+    this.plot = undefined;
+    this.target.replaceChildren(errorBox(this.what, error));
   }
 }
 

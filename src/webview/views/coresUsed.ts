@@ -42,7 +42,7 @@ export class CoresUsedView {
           h('li', {}, h('span', { class: 'swatch line usable' }), 'usable CPUs'))),
       target);
     this.element = h('div', {}, this.figure, h('p', { class: 'visually-hidden' }, this.summary));
-    this.chart = new UChart(target, (p, width) => this.options(p, width), [data.t as number[], data.coresUsed as number[]]);
+    this.chart = new UChart(target, (p, width) => this.options(p, width), [data.t as number[], data.coresUsed as number[]], 'the cores-used chart');
     this.describe(data);
   }
 

@@ -4,7 +4,7 @@
  * is idle (the faint track). Drawn into an `ImageData` (one write per pixel, whatever the number
  * of samples) from `CoreBuckets`, so a live update costs the new samples plus one blit.
  */
-import { h, setText, text } from '../dom';
+import { guarded, h, setText, text } from '../dom';
 import { CoreBuckets } from '../charts/buckets';
 import { PLOT_LEFT, PLOT_RIGHT, sizeCanvas, tickLabel, timeTicks, watchWidth } from '../charts/canvas';
 import { packed, palette, blend, onThemeChange } from '../theme';
@@ -26,6 +26,7 @@ export class HeatmapView {
   private data: RunData;
   private lastLabel = 0;
   private readonly cleanup: (() => void)[] = [];
+  private readonly redraw = guarded('the per-core heatmap', () => this.element, () => this.draw());
 
   constructor(data: RunData) {
     this.data = data;
@@ -40,7 +41,9 @@ export class HeatmapView {
         this.rows.push(row);
         return h('tr', { 'data-core': c }, h('th', { scope: 'row' }, `cpu${c}`), h('td', {}, row.work), h('td', {}, row.other), h('td', {}, row.steal));
       })));
-    const wrap = h('div', { class: 'canvas-wrap' }, this.canvas, this.tooltip);
+    const wrap = cores > 0
+      ? h('div', { class: 'canvas-wrap' }, this.canvas, this.tooltip)
+      : h('p', { class: 'muted' }, 'No per-core samples were recorded for this run.');
     this.element = h('figure', { class: 'chart heatmap', 'data-cores': cores },
       h('figcaption', {},
         h('h3', {}, 'Per-core utilization'),
@@ -54,8 +57,8 @@ export class HeatmapView {
       h('p', { class: 'visually-hidden' }, this.summary),
       table);
     this.cleanup.push(
-      watchWidth(wrap, (width) => { this.width = width; this.buckets = undefined; this.draw(); }),
-      onThemeChange(() => this.draw()),
+      watchWidth(wrap, (width) => { this.width = width; this.buckets = undefined; this.redraw(); }),
+      onThemeChange(() => this.redraw()),
     );
     this.canvas.addEventListener('pointermove', (event) => this.hover(event));
     this.canvas.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
@@ -63,7 +66,7 @@ export class HeatmapView {
 
   update(data: RunData): void {
     this.data = data;
-    this.draw();
+    this.redraw();
   }
 
   destroy(): void {
@@ -127,11 +130,12 @@ export class HeatmapView {
     });
     const cores = this.data.cores.length;
     const span = this.domain[1] - this.domain[0];
+    const share = (v: number) => percent(v / Math.max(1, cores), 1);
     const label = `Per-core heatmap, ${cores} ${cores === 1 ? 'core' : 'cores'} over ${fixed(span, 1)} s: ` +
       (this.data.splitsWorkload
-        ? `the workload used ${fixed(work, 1)} of ${cores} cores on average, other programs ${fixed(other, 1)}`
+        ? `the workload used ${fixed(work, 1)} of ${cores} cores on average; other programs took ${share(other)} of the CPU time`
         : `${fixed(work + other, 1)} of ${cores} cores were busy on average (any program)`) +
-      (steal > 0.005 ? `, steal ${fixed(steal, 2)}` : ', no steal') + '.';
+      (steal > 0 ? `, steal ${share(steal)}.` : ', no steal.');
     this.canvas.setAttribute('aria-label', label);
     setText(this.summary, label);
   }

@@ -5,7 +5,7 @@
  * focusable and the arrow keys move between tasks (Enter opens the line that submitted it).
  */
 import type { TaskRecord, WorkerSummary } from '../../core/report/model';
-import { h, setText, text } from '../dom';
+import { guarded, h, setText, text } from '../dom';
 import { PLOT_LEFT as GUTTER, PLOT_RIGHT, sizeCanvas, watchWidth } from '../charts/canvas';
 import { onThemeChange, palette } from '../theme';
 import { bytes, fixed, percent, plural, seconds, site } from '../format';
@@ -47,6 +47,7 @@ export class LanesView {
   private t1 = 1;
   private lastTable = 0;
   private readonly cleanup: (() => void)[] = [];
+  private readonly redraw = guarded('the worker lanes', () => this.element, () => this.draw());
 
   constructor(data: RunData) {
     this.data = data;
@@ -74,24 +75,24 @@ export class LanesView {
         h('thead', {}, h('tr', {}, ...['Worker', 'Tasks', 'Busy', 'CPU', 'Pickling', 'Failed'].map((c) => h('th', { scope: 'col' }, c)))),
         this.tbody));
     this.cleanup.push(
-      watchWidth(wrap, (width) => { this.width = width; this.draw(); }),
-      onThemeChange(() => this.draw()),
+      watchWidth(wrap, (width) => { this.width = width; this.redraw(); }),
+      onThemeChange(() => this.redraw()),
     );
     this.canvas.addEventListener('pointermove', (event) => this.hover(event));
     this.canvas.addEventListener('pointerleave', () => { if (!this.focus || document.activeElement !== this.canvas) this.tooltip.hidden = true; });
     this.canvas.addEventListener('keydown', (event) => this.key(event));
     this.canvas.addEventListener('focus', () => { if (!this.focus) this.move(0, 0, 'first'); });
-    this.canvas.addEventListener('blur', () => { this.tooltip.hidden = true; this.draw(); });
+    this.canvas.addEventListener('blur', () => { this.tooltip.hidden = true; this.redraw(); });
     this.canvas.addEventListener('click', (event) => {
       const hit = this.hit(event);
-      if (hit) { this.focus = hit; this.draw(); this.show(hit); }
+      if (hit) { this.focus = hit; this.redraw(); this.show(hit); }
     });
   }
 
   update(data: RunData): void {
     this.data = data;
     this.element.setAttribute('data-lanes', String(data.workers.length));
-    this.draw();
+    this.redraw();
   }
 
   destroy(): void {
@@ -292,7 +293,7 @@ export class LanesView {
       if (index < 0) index = tasks.length - 1;
     } else index = Math.max(0, Math.min(tasks.length - 1, current.index + dIndex));
     this.focus = { lane, index };
-    this.draw();
+    this.redraw();
     this.show(this.focus);
   }
 

@@ -91,6 +91,7 @@ export function gilWords(report: Report): [string, string, Verdict['level'] | un
     return ['Free-threaded', free?.detail ?? 'this interpreter runs without the GIL', 'good'];
   }
   const gil = verdict(report, 'gil');
+  if (!gil && typeof report.metrics?.gilBound !== 'boolean') return ['—', 'not measured for this run', undefined];
   const waits = report.metrics?.gilWaitShare;
   if (gil) return [gil.title, gil.detail, gil.level];
   if (report.metrics?.gilBound) {

@@ -116,7 +116,7 @@ export class SweepView {
     const figure = (metric: 'speedup' | 'efficiency', title: string) => {
       const c = curves(points, metric);
       const target = h('div', { class: 'uplot-host' });
-      this.charts.push(new UChart(target, chartOptions(c, metric, points), chartData(points, c)));
+      this.charts.push(new UChart(target, chartOptions(c, metric, points), chartData(points, c), `the ${metric} chart`));
       return h('figure', { class: `chart sweep-${metric}`, role: 'img', 'aria-label': chartLabel(points, c, metric) },
         h('figcaption', {}, h('h3', {}, title),
           h('ul', { class: 'legend', 'aria-hidden': 'true' },
@@ -167,7 +167,7 @@ function renderTable(points: readonly SweepPoint[], recommended: SweepReport['re
     h('tbody', {}, ...sorted.map((p) => {
       const isRecommended = recommended?.pool === p.pool && recommended.workers === p.workers;
       return h('tr', { 'data-pool': p.pool, 'data-workers': p.workers, 'data-recommended': isRecommended ? 'true' : undefined },
-        h('th', { scope: 'row' }, poolName(p.pool), isRecommended ? h('span', { class: 'badge' }, 'recommended') : null),
+        h('th', { scope: 'row' }, poolName(p.pool), isRecommended ? ' ' : null, isRecommended ? h('span', { class: 'badge' }, 'recommended') : null),
         h('td', {}, String(p.workers)),
         h('td', {}, seconds(p.median)),
         h('td', { class: p.spread > 0.2 ? 'warn' : undefined }, percent(p.spread)),

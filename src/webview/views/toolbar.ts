@@ -20,7 +20,8 @@ export class Toolbar {
   private tab: TabId = 'run';
 
   constructor(state: PanelState, private readonly standalone: boolean) {
-    this.stop = h('button', { type: 'button', class: 'danger', 'data-command': 'stopRun', hidden: true }, 'Stop');
+    this.stop = h('button', { type: 'button', class: 'stop', 'data-command': 'stopRun', hidden: true, title: 'Stop the run and every process it started' },
+      h('span', { class: 'stop-icon', 'aria-hidden': 'true' }), 'Stop');
     this.stop.addEventListener('click', () => post({ type: 'stopRun' }));
     for (const [format, label] of FORMATS) {
       const button = h('button', { type: 'button', class: 'secondary', 'data-command': 'exportReport', 'data-format': format }, label);

@@ -235,7 +235,11 @@ export function liveStream(report: Report, runId = `live-${report.id}`): ToWebvi
     const done: TaskRecord[] = [];
     while (sent < ordered.length && ordered[sent]!.end <= t) done.push(ordered[sent++]!);
     if (done.length) {
-      const workers = report.workers.map((w, index) => ({ ...w, tasks: ordered.slice(0, sent).filter((task) => task.worker === index).length }));
+      const workers = report.workers.map((w, index) => {
+        const mine = ordered.slice(0, sent).filter((task) => task.worker === index);
+        const busy = mine.reduce((s, task) => s + (task.end - task.start), 0);
+        return { ...w, tasks: mine.length, cpuSeconds: round(mine.reduce((s, task) => s + task.cpuSeconds, 0)), busyShare: round(busy / t) };
+      });
       messages.push({ type: 'runTasks', runId, workers, tasks: done });
     }
   });
