@@ -3,14 +3,16 @@
  * Plain logic, no `vscode`: every host→webview message is applied here first, so a panel that
  * connects later receives the same picture through `snapshot()`.
  *
- * Live samples are bounded: past `maxSamples` the oldest are dropped (the final report keeps
- * the whole run at its own resolution).
+ * Live samples and tasks are bounded: past `maxSamples` / `maxTasks` the oldest are dropped
+ * (the final report keeps the whole run at its own resolution).
  */
 import type { LiveRunState, PanelState, SampleBatch, ToWebviewMessage } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 import type { Report, SweepReport } from './core/report/model';
 
 export const DEFAULT_MAX_LIVE_SAMPLES = 18_000; // 30 minutes at 10 Hz
+/** Live tasks kept (oldest dropped): a long run of short tasks must not grow the panel forever. */
+export const DEFAULT_MAX_LIVE_TASKS = 50_000;
 
 export class PanelStore {
   private live: LiveRunState | null = null;
@@ -21,6 +23,7 @@ export class PanelStore {
   constructor(
     private readonly machine: PanelState['machine'],
     private readonly maxSamples = DEFAULT_MAX_LIVE_SAMPLES,
+    private readonly maxTasks = DEFAULT_MAX_LIVE_TASKS,
   ) {}
 
   apply(message: ToWebviewMessage): void {
@@ -40,7 +43,9 @@ export class PanelStore {
       case 'runTasks':
         if (this.live?.header.runId === message.runId) {
           mergeWorkers(this.live.workers, message.workers);
-          this.live.tasks.push(...message.tasks);
+          for (const task of message.tasks) this.live.tasks.push(task);
+          const excess = this.live.tasks.length - this.maxTasks;
+          if (excess > 0) this.live.tasks.splice(0, excess);
         }
         return;
       case 'runFinished':

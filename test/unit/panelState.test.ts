@@ -29,6 +29,15 @@ describe('PanelStore', () => {
     assert.deepEqual(batch.busy[0], [6, 7, 8, 9]);
   });
 
+  it('bounds live tasks: the oldest go first', () => {
+    const store = new PanelStore({ cpuCount: 2, platform: 'linux' }, 100, 3);
+    store.apply({ type: 'runStarted', header });
+    const task = (start: number) => ({ worker: 0, poolId: null, start, end: start + 1, cpuSeconds: 1, argBytes: 0, resultBytes: 0, pickleSeconds: 0, site: null, ok: true });
+    store.apply({ type: 'runTasks', runId: 'r1', workers: [], tasks: [task(1), task(2)] });
+    store.apply({ type: 'runTasks', runId: 'r1', workers: [], tasks: [task(3), task(4)] });
+    assert.deepEqual(store.snapshot().live?.tasks.map((t) => t.start), [2, 3, 4]);
+  });
+
   it('keeps workers stable by pid and tid so task indices stay valid', () => {
     const store = new PanelStore({ cpuCount: 2, platform: 'linux' });
     store.apply({ type: 'runStarted', header });
