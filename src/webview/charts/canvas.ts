@@ -21,23 +21,43 @@ export function sizeCanvas(canvas: HTMLCanvasElement, width: number, height: num
 }
 
 /**
- * Calls `onWidth` with the container's content width whenever it changes (including when a
- * hidden tab becomes visible). Returns the disconnect function.
+ * Follows an element's width: `onWidth` runs whenever it changes (including when a hidden tab
+ * becomes visible). Observer notifications are handled in the next frame — drawing changes the
+ * page's height, and through the scrollbar maybe its width, which inside the observer would be
+ * reported as a resize loop. `now()` measures at once, so a view can be complete in the frame
+ * that mounted it.
  */
-export function watchWidth(element: HTMLElement, onWidth: (width: number) => void): () => void {
-  let last = -1;
-  let frame = 0;
-  // Drawing changes the page's height (and so, through the scrollbar, maybe its width): do it
-  // in the next frame rather than inside the observer, which would report a resize loop.
-  const observer = new ResizeObserver((entries) => {
-    const width = Math.floor(entries[entries.length - 1]?.contentRect.width ?? 0);
-    if (width <= 0 || width === last) return;
-    last = width;
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => onWidth(width));
-  });
-  observer.observe(element);
-  return () => { cancelAnimationFrame(frame); observer.disconnect(); };
+export class WidthWatch {
+  private last = -1;
+  private frame = 0;
+  private readonly observer: ResizeObserver;
+
+  constructor(private readonly element: HTMLElement, private readonly onWidth: (width: number) => void) {
+    this.observer = new ResizeObserver((entries) => {
+      const width = Math.floor(entries[entries.length - 1]?.contentRect.width ?? 0);
+      if (width <= 0 || width === this.last) return;
+      cancelAnimationFrame(this.frame);
+      this.frame = requestAnimationFrame(() => this.apply(width));
+    });
+    this.observer.observe(element);
+  }
+
+  /** Measures the element now (one layout) and draws if its width is new. */
+  now(): void {
+    if (!this.element.isConnected) return;
+    this.apply(Math.floor(this.element.getBoundingClientRect().width));
+  }
+
+  stop(): void {
+    cancelAnimationFrame(this.frame);
+    this.observer.disconnect();
+  }
+
+  private apply(width: number): void {
+    if (width <= 0 || width === this.last) return;
+    this.last = width;
+    this.onWidth(width);
+  }
 }
 
 /** Round numbers for a time axis: about `target` ticks between `from` and `to` seconds. */

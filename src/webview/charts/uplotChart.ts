@@ -4,7 +4,7 @@
  */
 import uPlot from 'uplot';
 import { onThemeChange, palette, type Palette } from '../theme';
-import { watchWidth } from './canvas';
+import { WidthWatch } from './canvas';
 import { errorBox } from '../dom';
 
 export type OptionsFor = (p: Palette, width: number) => uPlot.Options;
@@ -13,18 +13,21 @@ export class UChart {
   private plot: uPlot | undefined;
   private width = 0;
   private readonly cleanup: (() => void)[] = [];
-
+  private readonly watch: WidthWatch;
   private failed = false;
 
   constructor(private readonly target: HTMLElement, private readonly options: OptionsFor, private data: uPlot.AlignedData, private readonly what = 'the chart') {
-    this.cleanup.push(
-      watchWidth(target, (width) => {
-        this.width = width;
-        if (this.plot && !this.failed) this.plot.setSize({ width: this.options(palette(), width).width, height: this.plot.height });
-        else this.build();
-      }),
-      onThemeChange(() => this.build()),
-    );
+    this.watch = new WidthWatch(target, (width) => {
+      this.width = width;
+      if (this.plot && !this.failed) this.plot.setSize({ width: this.options(palette(), width).width, height: this.plot.height });
+      else this.build();
+    });
+    this.cleanup.push(() => this.watch.stop(), onThemeChange(() => this.build()));
+  }
+
+  /** Builds the chart at once if its container is in the page. */
+  mount(): void {
+    this.watch.now();
   }
 
   setData(data: uPlot.AlignedData): void {

@@ -168,10 +168,13 @@ export class App {
       return;
     }
     const problems = state.report && !state.live ? reportProblems(state.report) : [];
-    const view = safely('the run', () => (this.runView = new RunView(data)).element);
+    let made: RunView | undefined;
+    const view = safely('the run', () => (made = new RunView(data)).element);
+    this.runView = made;
     panel.replaceChildren(
       problems.length ? errorBox('this report completely', new Error(`missing or invalid: ${problems.join(', ')}`)) : '',
       view);
+    made?.mount();
   }
 
   private updateLive(state: PanelState): void {
@@ -191,7 +194,10 @@ export class App {
         h('p', {}, 'Run “Parascope: Sweep Pool Sizes…” to compare threads and processes at 1, 2, 4… workers on your own workload.')));
       return;
     }
-    panel.replaceChildren(safely('the sweep', () => (this.sweepView = new SweepView(state.sweep, state.sweepProgress, this.standalone)).element));
+    let made: SweepView | undefined;
+    panel.replaceChildren(safely('the sweep', () => (made = new SweepView(state.sweep, state.sweepProgress, this.standalone)).element));
+    this.sweepView = made;
+    made?.mount();
   }
 
   private select(tab: TabId, focus: boolean): void {

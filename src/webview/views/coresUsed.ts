@@ -46,6 +46,10 @@ export class CoresUsedView {
     this.describe(data);
   }
 
+  mount(): void {
+    this.chart.mount();
+  }
+
   update(data: RunData): void {
     this.refs = { workers: workerCount(data), usable: data.usableCpus };
     this.domain = timeDomain(data);

@@ -6,7 +6,7 @@
  */
 import { guarded, h, setText, text } from '../dom';
 import { CoreBuckets } from '../charts/buckets';
-import { PLOT_LEFT, PLOT_RIGHT, sizeCanvas, tickLabel, timeTicks, watchWidth } from '../charts/canvas';
+import { PLOT_LEFT, PLOT_RIGHT, sizeCanvas, tickLabel, timeTicks, WidthWatch } from '../charts/canvas';
 import { packed, palette, blend, onThemeChange } from '../theme';
 import { percent, fixed } from '../format';
 import { timeDomain, type RunData } from '../runData';
@@ -26,6 +26,7 @@ export class HeatmapView {
   private data: RunData;
   private lastLabel = 0;
   private readonly cleanup: (() => void)[] = [];
+  private readonly watch: WidthWatch;
   private readonly redraw = guarded('the per-core heatmap', () => this.element, () => this.draw());
 
   constructor(data: RunData) {
@@ -56,12 +57,15 @@ export class HeatmapView {
       wrap,
       h('p', { class: 'visually-hidden' }, this.summary),
       table);
-    this.cleanup.push(
-      watchWidth(wrap, (width) => { this.width = width; this.buckets = undefined; this.redraw(); }),
-      onThemeChange(() => this.redraw()),
-    );
+    this.watch = new WidthWatch(wrap, (width) => { this.width = width; this.buckets = undefined; this.redraw(); });
+    this.cleanup.push(() => this.watch.stop(), onThemeChange(() => this.redraw()));
     this.canvas.addEventListener('pointermove', (event) => this.hover(event));
     this.canvas.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
+  }
+
+  /** Draws at once if the view is in the page (the first frame shows the whole picture). */
+  mount(): void {
+    this.watch.now();
   }
 
   update(data: RunData): void {

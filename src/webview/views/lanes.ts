@@ -6,7 +6,7 @@
  */
 import type { TaskRecord, WorkerSummary } from '../../core/report/model';
 import { guarded, h, setText, text } from '../dom';
-import { PLOT_LEFT as GUTTER, PLOT_RIGHT, sizeCanvas, watchWidth } from '../charts/canvas';
+import { PLOT_LEFT as GUTTER, PLOT_RIGHT, sizeCanvas, WidthWatch } from '../charts/canvas';
 import { onThemeChange, palette } from '../theme';
 import { bytes, fixed, percent, plural, seconds, site } from '../format';
 import { timeDomain, type RunData } from '../runData';
@@ -47,6 +47,7 @@ export class LanesView {
   private t1 = 1;
   private lastTable = 0;
   private readonly cleanup: (() => void)[] = [];
+  private readonly watch: WidthWatch;
   private readonly redraw = guarded('the worker lanes', () => this.element, () => this.draw());
 
   constructor(data: RunData) {
@@ -74,10 +75,8 @@ export class LanesView {
         h('caption', {}, 'Tasks per worker'),
         h('thead', {}, h('tr', {}, ...['Worker', 'Tasks', 'Busy', 'CPU', 'Pickling', 'Failed'].map((c) => h('th', { scope: 'col' }, c)))),
         this.tbody));
-    this.cleanup.push(
-      watchWidth(wrap, (width) => { this.width = width; this.redraw(); }),
-      onThemeChange(() => this.redraw()),
-    );
+    this.watch = new WidthWatch(wrap, (width) => { this.width = width; this.redraw(); });
+    this.cleanup.push(() => this.watch.stop(), onThemeChange(() => this.redraw()));
     this.canvas.addEventListener('pointermove', (event) => this.hover(event));
     this.canvas.addEventListener('pointerleave', () => { if (!this.focus || document.activeElement !== this.canvas) this.tooltip.hidden = true; });
     this.canvas.addEventListener('keydown', (event) => this.key(event));
@@ -87,6 +86,11 @@ export class LanesView {
       const hit = this.hit(event);
       if (hit) { this.focus = hit; this.redraw(); this.show(hit); }
     });
+  }
+
+  /** Draws at once if the view is in the page. */
+  mount(): void {
+    this.watch.now();
   }
 
   update(data: RunData): void {

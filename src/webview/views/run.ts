@@ -13,7 +13,7 @@ import { renderNotices, renderVerdicts } from './notices';
 import { renderPool } from './pool';
 import { CARD_VERDICTS, SummaryView } from './summary';
 
-interface Part { what: string; element: HTMLElement; update?(data: RunData): void; destroy?(): void }
+interface Part { what: string; element: HTMLElement; mount?(): void; update?(data: RunData): void; destroy?(): void }
 
 export class RunView {
   readonly element: HTMLElement;
@@ -39,10 +39,19 @@ export class RunView {
         report ? safely('the findings', () => renderFindings(Array.isArray(report.findings) ? report.findings : [])) : null));
   }
 
+  /** Call once the view is in the page: the charts draw in the same frame. */
+  mount(): void {
+    this.each((part) => part.mount?.());
+  }
+
   update(data: RunData): void {
+    this.each((part) => part.update?.(data));
+  }
+
+  private each(action: (part: Part) => void): void {
     for (const part of [...this.parts]) {
       try {
-        part.update?.(data);
+        action(part);
       } catch (error) {
         // One damaged view must not stop the others from following the run.
         part.destroy?.();

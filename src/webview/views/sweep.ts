@@ -102,6 +102,11 @@ export class SweepView {
       sweep ? h('p', { class: 'muted' }, `${pythonWords(sweep.python)} · ${plural(sweep.usableCpus, 'usable CPU')} · ${plural(sweep.repeat, 'run')} per point`) : null);
   }
 
+  /** Call once the view is in the page: the charts draw in the same frame. */
+  mount(): void {
+    for (const chart of this.charts) chart.mount();
+  }
+
   destroy(): void {
     for (const chart of this.charts) chart.destroy();
   }
