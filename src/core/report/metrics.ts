@@ -38,7 +38,7 @@ export const THRESHOLDS = {
   gilMaxCores: 1.2,
   /** …and shows it wants CPU: uses at least this many cores, or waits on the GIL this often. */
   gilMinCores: 0.5,
-  gilMinWaitShare: 0.25,
+  gilMinWaitShare: 0.15,
   /** Overlap of ≥ 2 task threads needed before judging (seconds, and share of the wall time). */
   gilMinOverlapSeconds: 0.2,
   gilMinOverlapShare: 0.1,
@@ -166,7 +166,7 @@ export function cpuInSegments(proc: SampledProcess, sampleTimes: number[], start
 
 export interface GilProcess {
   pid: number;
-  /** Threads of this process that ran tasks. */
+  /** Threads of this process that were in a task while another one was (all its task threads if none overlapped). */
   taskThreads: number;
   /** Seconds during which ≥ 2 of them were in a task. */
   overlapSeconds: number;
@@ -216,7 +216,9 @@ export function gilAnalysis(input: MetricsInput): GilProcess[] {
     const enough = overlapSeconds >= Math.max(THRESHOLDS.gilMinOverlapSeconds, THRESHOLDS.gilMinOverlapShare * input.wallSeconds);
     const wantsCpu = cores !== null && (cores >= THRESHOLDS.gilMinCores || (waitShare !== null && waitShare >= THRESHOLDS.gilMinWaitShare && cores >= 0.2));
     const bound = input.python.gilEnabled && enough && cores !== null && cores <= THRESHOLDS.gilMaxCores && wantsCpu;
-    out.push({ pid, taskThreads: indexes.length, overlapSeconds, cores, waitShare, bound });
+    // Threads that were in a task while another one was: the "busy" threads of the verdict.
+    const overlapping = new Set(intervals.filter((t) => segments.some(([a, b]) => t.start < b && t.end > a)).map((t) => t.worker));
+    out.push({ pid, taskThreads: overlapping.size > 0 ? overlapping.size : indexes.length, overlapSeconds, cores, waitShare, bound });
   }
   return out;
 }

@@ -214,7 +214,7 @@ export class ProcfsSampler implements Sampler {
     }
     this.cpuSeconds += total;
     const intervalNs = seconds * 1e9;
-    const workload = workloadNs.map((ns, i) => Math.min(busy[i], ns / intervalNs, 1));
+    const workload = fitWorkload(workloadNs.map((ns) => ns / intervalNs), busy);
     const sample: SamplePoint = { t, busy, workload, steal, coresUsed: total / seconds };
     this.samples.push(sample);
     this.prevMs = nowMs;
@@ -417,9 +417,10 @@ export class ProcfsSampler implements Sampler {
   }
 
   /**
-   * GIL probes: in a process where ≥ 2 threads ran this interval, each such thread is probed
-   * while a sibling runs — running (state R) or blocked in `futex` (waiting for the GIL, on a
-   * build that has one). Bounded per sample, round-robin over the candidates.
+   * GIL probes: in a process where ≥ 2 threads ran this interval, each such thread is probed:
+   * it counts as waiting for the GIL when it is blocked in `futex` while a sibling runs (state R,
+   * or ran for half the interval). Running threads are probes without a read; the `syscall`
+   * reads are bounded per sample, round-robin over the candidates.
    */
   private probeGil(proc: ProcState, seconds: number): void {
     if (this.futex === null) return;
@@ -430,8 +431,6 @@ export class ProcfsSampler implements Sampler {
     const runningCount = active.filter(runs).length;
     for (let i = 0; i < active.length; i++) {
       const thread = active[(i + this.syscallCursor) % active.length];
-      const siblingRuns = runningCount - (runs(thread) ? 1 : 0) > 0;
-      if (!siblingRuns) continue;
       if (thread.state === 'R') {
         thread.record.gilProbes += 1;
         continue;
@@ -441,10 +440,32 @@ export class ProcfsSampler implements Sampler {
       const text = readSmall(`${this.procRoot}/${proc.record.pid}/task/${thread.record.tid}/syscall`);
       this.stats.syscallReads += 1;
       if (text === null) continue;
-      const call = parseSyscall(text);
       thread.record.gilProbes += 1;
-      if (call === this.futex) thread.record.futexWaits += 1;
+      const siblingRuns = runningCount - (runs(thread) ? 1 : 0) > 0;
+      if (siblingRuns && parseSyscall(text) === this.futex) thread.record.futexWaits += 1;
     }
     this.syscallCursor += 1;
   }
+}
+
+/**
+ * Per-core workload shares from "CPU time goes to the core a thread was last seen on" can put
+ * more on a core than it was busy (the thread hopped cores within the interval). Each core is
+ * capped at its busy share and the excess moves to cores with busy time left, in proportion —
+ * the total is kept as far as the cores' busy time allows.
+ */
+export function fitWorkload(raw: number[], busy: number[]): number[] {
+  const out = raw.map((w, i) => Math.max(0, Math.min(w, busy[i] ?? 0)));
+  let excess = raw.reduce((sum, w, i) => sum + Math.max(0, w - (busy[i] ?? 0)), 0);
+  for (let round = 0; round < 3 && excess > 1e-12; round++) {
+    const room = out.map((w, i) => Math.max(0, (busy[i] ?? 0) - w));
+    const total = room.reduce((a, b) => a + b, 0);
+    if (total <= 1e-12) break;
+    const moved = Math.min(excess, total);
+    out.forEach((_, i) => {
+      out[i] += (moved * room[i]) / total;
+    });
+    excess -= moved;
+  }
+  return out;
 }

@@ -40,7 +40,7 @@ export interface SampledThread {
   migrations: number;
   /** Samples at which the thread ran (consumed CPU in the interval). */
   activeSamples: number;
-  /** GIL probes: samples taken while a sibling ran, and how many of those found it blocked on a futex. */
+  /** GIL probes: samples at which it ran in a process with ≥ 2 such threads, and how many found it blocked on a futex while a sibling ran. */
   gilProbes: number;
   futexWaits: number;
 }
