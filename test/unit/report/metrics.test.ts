@@ -1,0 +1,153 @@
+import * as assert from 'node:assert/strict';
+import {
+  computeMetrics, cpuInSegments, gilAnalysis, idleShare, ipcShare, overlapSegments, parallelEfficiency, utilizationClass,
+  type MetricsInput,
+} from '../../../src/core/report/metrics';
+import { PYTHON, proc, samplerResult, task, thread, worker } from './support';
+
+/** Two thread workers in process 10, busy in tasks 0.1–1.1 s on 2 usable CPUs. */
+function threadRun(processCoresPerSample: number, futex: { probes: number; waits: number } | null, extra: Partial<MetricsInput> = {}): MetricsInput {
+  const n = 12;
+  const cpu = Array.from({ length: n }, () => processCoresPerSample * 0.1);
+  return {
+    wallSeconds: 1.2, coresUsed: processCoresPerSample, usableCpus: 2, cpuCount: 2, targetWorkers: 2,
+    workers: [worker(10, 11, 'thread'), worker(10, 12, 'thread')],
+    lives: [{ start: 0.05, end: 1.15 }, { start: 0.05, end: 1.15 }],
+    tasks: [task(0, 0.1, 1.1), task(1, 0.1, 1.1)],
+    sampler: samplerResult({
+      n, used: processCoresPerSample, processes: [proc(10, cpu)],
+      threads: [
+        thread(10, 11, futex ? { gilProbes: futex.probes, futexWaits: futex.waits } : {}),
+        thread(10, 12, futex ? { gilProbes: futex.probes, futexWaits: futex.waits } : {}),
+      ],
+    }),
+    python: PYTHON, limit: { affinity: 2, quota: null, quotaSource: null }, findings: [], hangs: [], mainPid: 10,
+    ...extra,
+  };
+}
+
+describe('metrics (utilization.md definitions)', () => {
+  it('classes utilization as VTune does: idle < 0.5 core, poor ≤ 50 %, ok ≤ 85 %, ideal above', () => {
+    assert.equal(utilizationClass(0.4, 2), 'idle');
+    assert.equal(utilizationClass(1.0, 2), 'poor');
+    assert.equal(utilizationClass(1.5, 2), 'ok');
+    assert.equal(utilizationClass(1.8, 2), 'ideal');
+    assert.equal(utilizationClass(2.1, 2), 'ideal');
+  });
+
+  it('computes parallel efficiency against min(workers, usable CPUs)', () => {
+    assert.equal(parallelEfficiency(1.5, 2, 4), 0.75);
+    assert.equal(parallelEfficiency(1.5, 8, 2), 0.75);
+    assert.equal(parallelEfficiency(1, null, 2), 0.5);
+  });
+
+  it('finds where at least k intervals overlap', () => {
+    assert.deepEqual(overlapSegments([{ start: 0, end: 2 }, { start: 1, end: 3 }, { start: 2.5, end: 4 }], 2), [[1, 2], [2.5, 3]]);
+    assert.deepEqual(overlapSegments([{ start: 0, end: 1 }, { start: 1, end: 2 }], 2), []);
+    assert.deepEqual(overlapSegments([{ start: 0, end: 1 }, { start: 1, end: 2 }], 1), [[0, 2]]);
+  });
+
+  it('takes a process CPU inside segments pro rata per sample interval', () => {
+    const p = proc(1, [0.1, 0.1, 0.1]); // 1 core during 0–0.3 s
+    assert.ok(Math.abs(cpuInSegments(p, [0.1, 0.2, 0.3], 0, [[0.05, 0.25]]) - 0.2) < 1e-9);
+  });
+
+  it('shares IPC as pickling ÷ the tasks whole time (the task clock starts after unpickling)', () => {
+    assert.equal(ipcShare([task(0, 0, 0.3, { pickleSeconds: 0.1, argBytes: 10 })]), 0.25);
+    assert.equal(ipcShare([]), null);
+  });
+
+  it('shares the idle time of pool workers over their lifetime', () => {
+    const share = idleShare([worker(1, 1, 'process'), worker(2, 2, 'process')], [{ start: 0, end: 2 }, { start: 0, end: 2 }], [task(0, 0, 2), task(1, 0, 1)]);
+    assert.equal(share, 0.25);
+  });
+});
+
+describe('GIL-bound verdict', () => {
+  it('flags 2 threads busy in tasks whose process uses about one core', () => {
+    const m = computeMetrics(threadRun(0.98, { probes: 10, waits: 5 }));
+    assert.equal(m.gilBound, true);
+    assert.equal(m.gilWaitShare, 0.5);
+    const verdict = m.verdicts.find((v) => v.id === 'gil');
+    assert.equal(verdict?.level, 'problem');
+    assert.match(verdict?.detail ?? '', /2 threads busy in tasks .* but 0\.98 cores used/);
+  });
+
+  it('flags it on a loaded machine too, when the threads wait on the GIL futex', () => {
+    assert.equal(computeMetrics(threadRun(0.3, { probes: 10, waits: 6 })).gilBound, true);
+  });
+
+  it('does not flag threads that wait on I/O (little CPU, no futex waits)', () => {
+    const m = computeMetrics(threadRun(0.04, { probes: 10, waits: 0 }));
+    assert.equal(m.gilBound, false);
+    assert.equal(m.verdicts.some((v) => v.id === 'gil'), false);
+  });
+
+  it('does not flag threads that really run in parallel (the GIL released) and says so', () => {
+    const m = computeMetrics(threadRun(1.9, { probes: 10, waits: 0 }));
+    assert.equal(m.gilBound, false);
+    assert.equal(m.verdicts.find((v) => v.id === 'gil')?.level, 'good');
+  });
+
+  it('never flags a free-threaded interpreter running without the GIL, and labels it', () => {
+    const m = computeMetrics(threadRun(0.98, { probes: 10, waits: 5 }, { python: { ...PYTHON, version: '3.13.0', gilEnabled: false, freeThreaded: true } }));
+    assert.equal(m.gilBound, false);
+    assert.match(m.verdicts.find((v) => v.id === 'free-threaded')?.title ?? '', /Free-threaded Python \(no GIL\)/);
+  });
+
+  it('does not flag tasks that never overlap', () => {
+    const input = threadRun(0.98, { probes: 10, waits: 5 });
+    input.tasks = [task(0, 0.1, 0.6), task(1, 0.6, 1.1)];
+    assert.equal(gilAnalysis(input)[0].overlapSeconds, 0);
+    assert.equal(computeMetrics(input).gilBound, false);
+  });
+
+  it('does not look at process workers (each has its own GIL)', () => {
+    const input = threadRun(0.98, null);
+    input.workers = [worker(20, 20, 'process'), worker(21, 21, 'process')];
+    assert.deepEqual(gilAnalysis(input), []);
+  });
+
+  it('falls back to the tasks\' CPU times without per-process counters (coarse sampler)', () => {
+    const input = threadRun(0.98, null);
+    input.sampler = samplerResult({ n: 12, used: 0, coarse: true });
+    const [g] = gilAnalysis(input);
+    assert.ok(g.cores !== null && Math.abs(g.cores - 1) < 1e-9, `cores ${g.cores}`);
+    assert.equal(g.bound, true);
+  });
+});
+
+describe('other verdicts', () => {
+  it('warns about oversubscription, pickling overhead and idle workers, with the numbers', () => {
+    const input = threadRun(1.9, null);
+    input.sampler.threads = [thread(10, 11, { runDelaySeconds: 0.9 }), thread(10, 12, { runDelaySeconds: 0.9 })];
+    input.tasks = [task(0, 0.1, 0.3, { pickleSeconds: 0.1, argBytes: 1 << 20 }), task(1, 0.1, 0.3, { pickleSeconds: 0.1, argBytes: 1 << 20 })];
+    input.workers = [worker(30, 30, 'process'), worker(31, 31, 'process')];
+    input.lives = [{ start: 0, end: 1.2 }, { start: 0, end: 1.2 }];
+    const m = computeMetrics(input);
+    assert.equal(m.oversubscription, 1.5);
+    assert.match(m.verdicts.find((v) => v.id === 'oversubscription')?.detail ?? '', /On average 1\.50 threads were runnable/);
+    assert.match(m.verdicts.find((v) => v.id === 'ipc')?.detail ?? '', /took 33 % of the tasks' time \(0\.20 s\)/);
+    assert.match(m.verdicts.find((v) => v.id === 'idle')?.detail ?? '', /idle 83 %/);
+  });
+
+  it('explains a CPU quota below the CPU count', () => {
+    const m = computeMetrics(threadRun(1, null, { usableCpus: 1.5, cpuCount: 4, limit: { affinity: 4, quota: 1.5, quotaSource: '/sys/fs/cgroup/cpu.max' } }));
+    assert.match(m.verdicts.find((v) => v.id === 'quota')?.detail ?? '', /Only 1\.5 of 4 CPUs are usable here: a CPU quota of 1\.50 CPUs \(\/sys\/fs\/cgroup\/cpu\.max\)/);
+  });
+
+  it('reports hangs and runtime pickling findings as problems', () => {
+    const m = computeMetrics(threadRun(1, null, {
+      hangs: [{ reason: 'a worker died while running a task', site: { file: 'x.py', line: 3 } }],
+      findings: [{ rule: 'PAR005', severity: 'error', message: "cannot pickle '_thread.lock' object", file: 'x.py', line: 9, path: 'args[0].lock', source: 'runtime' }],
+    }));
+    assert.match(m.verdicts.find((v) => v.id === 'hang')?.detail ?? '', /a worker died while running a task \(pool at x\.py:3\)/);
+    assert.match(m.verdicts.find((v) => v.id === 'pickling')?.detail ?? '', /PAR005: cannot pickle '_thread\.lock' object \(at args\[0\]\.lock\) — x\.py:9/);
+  });
+
+  it('labels the coarse sampler', () => {
+    const input = threadRun(1, null);
+    input.sampler = samplerResult({ n: 5, coarse: true });
+    assert.ok(computeMetrics(input).verdicts.some((v) => v.id === 'sampler' && /os\.cpus\(\)/.test(v.detail)));
+  });
+});
