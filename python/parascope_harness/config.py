@@ -18,11 +18,11 @@ class Config:
     """What the launcher asked for. Zero/None means "keep what the code asks for"."""
 
     __slots__ = ("pool", "workers", "start_method", "chunksize", "events_dir",
-                 "hang_grace", "max_processes", "main_pid", "run_dir")
+                 "hang_grace", "max_processes", "main_pid")
 
     def __init__(self, pool="asis", workers=0, start_method=None, chunksize=0,
                  events_dir=None, hang_grace=5.0, max_processes=256,
-                 main_pid=None, run_dir=None):
+                 main_pid=None):
         self.pool = pool
         self.workers = int(workers or 0)
         self.start_method = start_method or None
@@ -31,7 +31,6 @@ class Config:
         self.hang_grace = float(hang_grace)
         self.max_processes = int(max_processes or 0)
         self.main_pid = main_pid
-        self.run_dir = run_dir
 
     @property
     def changes_pools(self):

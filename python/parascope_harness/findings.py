@@ -97,7 +97,7 @@ def _classify_leaf(failure):
     if isinstance(exc, RuntimeError) and "through inheritance" in text:
         return "PAR009", text, name
     match = _CANNOT_PICKLE.search(text)
-    message = "cannot pickle '%s' object" % _short(match.group(1)) if match else text
+    message = "cannot pickle '%s' object" % _short(name) if match else text
     if isinstance(obj, _GENERATOR_TYPES):
         return "PAR007", message, name
     if isinstance(obj, _VIEW_TYPES):

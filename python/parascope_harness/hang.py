@@ -101,16 +101,8 @@ def end_run(instr, pool, reason, waited, grace):
 
 def stop_run(message, code, pool=None):
     """Kill this run's children, flush everything, print ``message`` and exit with ``code``."""
-    from parascope_harness import limits
     try:
-        for worker in list(getattr(pool, "_pool", None) or ()):
-            if getattr(worker, "pid", None):
-                _kill(worker.pid)
-        import multiprocessing
-        for child in multiprocessing.active_children():
-            _kill(child.pid)
-        for pid in limits.descendants(os.getpid()):
-            _kill(pid)
+        kill_descendants(pool)
     except Exception:
         pass
     events.flush(1.0)
@@ -124,6 +116,22 @@ def stop_run(message, code, pool=None):
     except Exception:
         pass
     os._exit(code)
+
+
+def kill_descendants(pool=None):
+    """SIGKILL every process below this one (forkserver children included), until none is left."""
+    from parascope_harness import limits, processes
+    processes.freeze_process_starts()  # a Pool would otherwise replace the workers we kill
+    for worker in list(getattr(pool, "_pool", None) or ()):
+        if getattr(worker, "pid", None):
+            _kill(worker.pid)
+    for _attempt in range(10):
+        pids = limits.descendants(os.getpid())
+        if not pids:
+            break
+        for pid in pids:
+            _kill(pid)
+        time.sleep(0.02)
 
 
 def _kill(pid):

@@ -5,8 +5,6 @@ file for the new pid. Order matters: the pool classes must be patched before the
 user's code imports them (``from concurrent.futures import ProcessPoolExecutor``).
 """
 import os
-import shutil
-import tempfile
 
 from parascope_harness import config as configmod
 from parascope_harness import events, hang, lanes, procinfo, processes, state
@@ -38,18 +36,11 @@ def install(config, announce=None):
     mp_pool.install()
     executors.install()
     _patch_queue_feeder()
-    if config.max_processes and config.run_dir:
-        from parascope_harness import limits
-        events.add_periodic(limits.check_stop, start=False)
 
 
 def install_main(config, argv):
     """Main process: export the config for children, then install and announce."""
     config.main_pid = os.getpid()
-    if config.max_processes:
-        config.run_dir = tempfile.mkdtemp(prefix="parascope-run-")
-        import atexit
-        atexit.register(shutil.rmtree, config.run_dir, True)
     os.environ[configmod.ENV_VAR] = config.to_json()
     install(config)
     procinfo.announce("main", argv=list(argv))

@@ -1,41 +1,59 @@
 """``--max-processes``: stop a fork bomb with a clear message (exit code 124).
 
-Every ``Process.start()`` in any process of the run appends one byte to a shared
-counter file. Only when that count passes the limit are the run's live processes
-counted (a /proc scan for descendants of the main process); if they exceed it,
-the run is stopped: the process that noticed writes a stop file and kills the
-others; the main process's watchdog prints the message and exits.
+Normal runs pay nothing and write nothing: each process counts the processes it
+starts itself, and only when that count passes a quarter of the limit, or when
+the starting process is itself at least two generations below the main process,
+are the run's live processes counted (a /proc scan for descendants of the main
+process). Past the limit the run is stopped: a child that notices writes
+``<tmp>/parascope-stop-<main pid>`` and kills the other processes; the main
+process's harness thread sees the file, prints the message and exits.
 """
 import os
+import signal
+import tempfile
 
 from parascope_harness import state
 
 EXIT_PROCESS_LIMIT = 124
+_own_starts = [0]
 
 
-def _paths():
-    run_dir = state.config.run_dir
-    return os.path.join(run_dir, "starts"), os.path.join(run_dir, "stop")
+def _reset_after_fork():
+    _own_starts[0] = 0
 
 
-def descendants(root):
-    """Live descendants of ``root`` (Linux /proc; empty elsewhere)."""
-    children = {}
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def _stop_file(main_pid):
+    return os.path.join(tempfile.gettempdir(), "parascope-stop-%d" % main_pid)
+
+
+def _parents():
+    parents = {}
     try:
         names = os.listdir("/proc")
     except OSError:
-        return []
+        return parents
     for name in names:
-        if not name.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % name, "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[0] == b"Z":
-            continue
-        children.setdefault(int(fields[1]), []).append(int(name))
+        if name.isdigit():
+            try:
+                with open("/proc/%s/stat" % name, "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if fields[0] != b"Z":
+                parents[int(name)] = int(fields[1])
+    return parents
+
+
+def descendants(root, parents=None):
+    """Live descendants of ``root`` (Linux /proc; empty elsewhere)."""
+    parents = _parents() if parents is None else parents
+    children = {}
+    for pid, ppid in parents.items():
+        children.setdefault(ppid, []).append(pid)
     found, todo = [], [root]
     while todo:
         for child in children.get(todo.pop(), ()):
@@ -44,33 +62,41 @@ def descendants(root):
     return found
 
 
+def _generation(main_pid):
+    """How many parents separate this process from the main one (stops at 3)."""
+    pid, depth = os.getpid(), 0
+    while pid != main_pid and depth < 3:
+        try:
+            with open("/proc/%d/stat" % pid, "rb") as f:
+                pid = int(f.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            return 0
+        depth += 1
+    return depth
+
+
 def note_process_start():
     config = state.config
-    if config is None or not config.max_processes or not config.run_dir:
+    if config is None or not config.max_processes or config.main_pid is None:
         return
-    if os.getpid() == config.main_pid:
+    main_pid = config.main_pid
+    if os.getpid() == main_pid:
         from parascope_harness import events
-        events.ensure_thread()  # the main process watches for a stop request from its children
-    starts, stop = _paths()
-    fd = os.open(starts, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.write(fd, b".")
-        count = os.fstat(fd).st_size
-    finally:
-        os.close(fd)
-    if count <= config.max_processes:
+        events.add_periodic(check_stop)  # the main process watches for a stop request
+    _own_starts[0] += 1
+    if _own_starts[0] <= config.max_processes // 4 and _generation(main_pid) < 2:
         return
-    live = descendants(config.main_pid)
+    parents = _parents()
+    live = descendants(main_pid, parents)
     if len(live) < config.max_processes:
         return
     message = ("process limit reached: more than %d processes are running in this run "
-               "(a fork bomb?); stopping it (--max-processes)" % config.max_processes)
-    if os.getpid() == config.main_pid:
+               "(a fork bomb?); stopped it (--max-processes)" % config.max_processes)
+    if os.getpid() == main_pid:
         from parascope_harness import hang
         hang.stop_run(message, EXIT_PROCESS_LIMIT)
-    with open(stop, "w") as f:
+    with open(_stop_file(main_pid), "w") as f:
         f.write(message)
-    import signal
     for pid in live:
         if pid != os.getpid():
             try:
@@ -81,10 +107,11 @@ def note_process_start():
 
 
 def check_stop():
-    """Main process, harness thread: another process asked to stop the run."""
-    starts, stop = _paths()
-    if os.path.exists(stop):
-        with open(stop) as f:
+    """Main process, harness thread: a child asked to stop the run."""
+    path = _stop_file(state.config.main_pid)
+    if os.path.exists(path):
+        with open(path) as f:
             message = f.read()
+        os.unlink(path)
         from parascope_harness import hang
         hang.stop_run(message, EXIT_PROCESS_LIMIT)

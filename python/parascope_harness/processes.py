@@ -26,11 +26,19 @@ ORIGINAL_BOOTSTRAP = mp_process.BaseProcess._bootstrap
 ORIGINAL_CLEANUP = mp_process._cleanup
 _ORIGINAL_SET_SPAWNING_POPEN = {}
 _starting = threading.local()
+_stopping = []  # set when the run is being ended: no new process may start
+
+
+def freeze_process_starts():
+    """The run is ending (hang, process limit): any thread starting a process waits for the exit."""
+    _stopping.append(True)
 
 
 # --- Process.start() in the parent -----------------------------------------------------------
 
 def _cleanup():
+    while _stopping:
+        time.sleep(1)
     try:
         frame = sys._getframe(1)
         if frame.f_code.co_name == "start":

@@ -54,6 +54,10 @@ def prepare_main(script, args):
         from importlib.machinery import SourceFileLoader
         module.__loader__ = SourceFileLoader("__main__", filename)
     sys.modules["__main__"] = module
+    if "__mp_main__" in sys.modules:
+        # multiprocessing aliases __mp_main__ to __main__ when it is imported (it was, by us):
+        # unpickling "__mp_main__.X" (results of spawned workers) must find the user's module.
+        sys.modules["__mp_main__"] = module
     return module, filename
 
 

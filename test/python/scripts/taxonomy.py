@@ -4,6 +4,7 @@ Each submitting line carries a ``# ROW <name>`` marker; the tests read the line
 numbers from this file and compare them with the findings' sites.
 """
 import collections
+import faulthandler
 import functools
 import io
 import logging
@@ -80,6 +81,7 @@ def try_get(result):
 
 
 def main():
+    faulthandler.dump_traceback_later(60, exit=True)  # if anything ever hangs, show where
     method = sys.argv[1]
     ctx = mp.get_context(method)
     handler = logging.StreamHandler()
