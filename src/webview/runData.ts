@@ -28,6 +28,8 @@ export interface RunData {
   appended: number;
   workers: readonly WorkerSummary[];
   tasks: readonly TaskRecord[];
+  /** Tasks appended since the run started; more than `tasks.length` once old ones were dropped. */
+  tasksAppended: number;
   /** False when the sampler cannot tell the workload from other programs (`os.cpus`). */
   splitsWorkload: boolean;
   /** Seconds the run has lasted (live: up to the last sample or task seen). */
@@ -55,13 +57,14 @@ export function fromReport(report: Report): RunData {
     appended: t.length,
     workers: Array.isArray(report.workers) ? report.workers : [],
     tasks: Array.isArray(report.tasks) ? report.tasks : [],
+    tasksAppended: Array.isArray(report.tasks) ? report.tasks.length : 0,
     splitsWorkload: report.sampler?.kind !== 'os.cpus',
     elapsed: Number.isFinite(report.wallSeconds) ? report.wallSeconds : t[t.length - 1] ?? 0,
     report,
   };
 }
 
-export function fromLive(live: LiveRunState, appended: number): RunData {
+export function fromLive(live: LiveRunState, appended: number, tasksAppended: number): RunData {
   const { header, samples } = live;
   const t = samples.t;
   const lastTask = live.tasks.length ? live.tasks[live.tasks.length - 1]?.end ?? 0 : 0;
@@ -79,6 +82,7 @@ export function fromLive(live: LiveRunState, appended: number): RunData {
     appended: Math.max(appended, t.length),
     workers: live.workers,
     tasks: live.tasks,
+    tasksAppended: Math.max(tasksAppended, live.tasks.length),
     splitsWorkload: header.sampler?.kind !== 'os.cpus',
     elapsed: Math.max(t[t.length - 1] ?? 0, lastTask),
     report: null,
@@ -86,15 +90,24 @@ export function fromLive(live: LiveRunState, appended: number): RunData {
 }
 
 /**
- * The time span every chart of the run shows, in seconds: from the start of the first retained
- * sample's interval to the last sample or task seen (the whole run once it has finished).
+ * The time span every chart of the run shows, in seconds. A finished run: all of it. A live run:
+ * from the first retained sample, over a span that doubles as the run goes on (30 s, 1 min,
+ * 2 min…) and a start that moves in sixteenths of it once old samples are dropped — so the axes
+ * stay put between those steps and a live update only draws what is new.
  */
 export function timeDomain(data: RunData): [number, number] {
   const dt = data.sampleIntervalMs > 0 ? data.sampleIntervalMs / 1000 : 0.1;
+  const last = Math.max(data.t[data.t.length - 1] ?? 0, data.elapsed);
   const first = data.t.length ? Math.max(0, data.t[0]! - dt) : 0;
-  const from = data.live ? first : Math.min(first, 0);
-  const to = Math.max(data.t[data.t.length - 1] ?? 0, data.elapsed, from + dt);
-  return [from, to];
+  if (!data.live) return [Math.min(first, 0), Math.max(last, dt)];
+  let span = 30;
+  while (span < last - first) span *= 2;
+  let from = Math.floor(first / (span / 16)) * (span / 16);
+  while (from + span < last) {
+    span *= 2;
+    from = Math.floor(first / (span / 16)) * (span / 16);
+  }
+  return [from, from + span];
 }
 
 /** Mean of a column (0 when empty). */

@@ -1,9 +1,12 @@
 /**
  * Per-core sample buckets for the heatmap: each bucket sums `size` consecutive samples (a power
  * of two), aligned to the absolute sample index, so a live update only adds the new samples and
- * drops the buckets whose samples the store has dropped. Never more than `maxBuckets` buckets
- * (one per device pixel column): past that, neighbours merge and `size` doubles. Memory is
- * bounded by `maxBuckets × cores`, whatever the length of the run.
+ * drops the buckets whose samples the store has dropped. Never more than `maxBuckets` buckets:
+ * past that, neighbours merge and `size` doubles. Memory is bounded by `maxBuckets × cores`,
+ * whatever the length of the run.
+ *
+ * `revision` changes whenever existing buckets move (merge, eviction): the painter then redraws
+ * everything; otherwise it redraws from `takeDirty()` on.
  */
 import type { RunData } from '../runData';
 
@@ -14,17 +17,23 @@ export class CoreBuckets {
   first = 0;
   /** Buckets held. */
   count = 0;
+  /** Bumped when buckets merge or are dropped (their positions change). */
+  revision = 0;
+  readonly maxBuckets: number;
+  /** Sums per bucket and core, bucket-major: `[slot * cores + core]`. */
+  readonly work: Float32Array;
+  readonly other: Float32Array;
+  readonly steal: Float32Array;
+  readonly samples: Uint32Array;
+  /** Each bucket's span in seconds: from the start of its first sample's interval to its last sample. */
+  readonly tStart: Float64Array;
+  readonly tEnd: Float64Array;
   /** Absolute samples folded in so far. */
   private processed = 0;
-  work: Float32Array;
-  other: Float32Array;
-  steal: Float32Array;
-  samples: Uint32Array;
-  /** Each bucket's span in seconds: from the start of its first sample's interval to its last sample. */
-  tStart: Float64Array;
-  tEnd: Float64Array;
+  private dirtyFrom = Infinity;
+  private slots = new Int32Array(0);
 
-  constructor(readonly cores: number, readonly maxBuckets: number) {
+  constructor(readonly cores: number, maxBuckets: number) {
     this.maxBuckets = Math.max(2, Math.floor(maxBuckets));
     this.work = new Float32Array(this.maxBuckets * cores);
     this.other = new Float32Array(this.maxBuckets * cores);
@@ -34,26 +43,32 @@ export class CoreBuckets {
     this.tEnd = new Float64Array(this.maxBuckets);
   }
 
-  /** Folds in the samples appended since the last call; returns whether anything changed. */
-  sync(data: RunData): boolean {
-    const retained = data.t.length;
-    const firstRetained = data.appended - retained;
+  /** The first bucket changed since the last call (Infinity when none), and forgets it. */
+  takeDirty(): number {
+    const from = this.dirtyFrom;
+    this.dirtyFrom = Infinity;
+    return from;
+  }
+
+  /** Folds in the samples appended since the last call. */
+  sync(data: RunData): void {
+    const firstRetained = data.appended - data.t.length;
     if (this.processed < firstRetained) this.processed = firstRetained; // dropped before we saw them
-    let changed = this.evict(firstRetained);
-    const cores = Math.min(this.cores, data.cores.length);
+    this.evict(firstRetained);
+    const from = this.processed;
+    const to = data.appended;
+    if (to <= from) return;
+    // Make room first, so every new sample's bucket is known before any is added.
+    if (this.count === 0) this.first = Math.floor(from / this.size);
+    while (Math.floor((to - 1) / this.size) - this.first >= this.maxBuckets) this.merge();
+    const n = to - from;
+    if (this.slots.length < n) this.slots = new Int32Array(Math.max(n, 64));
+    const slots = this.slots;
     const dt = data.sampleIntervalMs > 0 ? data.sampleIntervalMs / 1000 : 0.1;
-    for (let a = this.processed; a < data.appended; a++) {
-      const i = a - firstRetained;
-      let slot = Math.floor(a / this.size) - this.first;
-      if (this.count === 0) {
-        this.first = Math.floor(a / this.size);
-        slot = 0;
-      }
-      while (slot >= this.maxBuckets) {
-        this.merge();
-        slot = Math.floor(a / this.size) - this.first;
-      }
-      const t = data.t[i] ?? 0;
+    for (let k = 0; k < n; k++) {
+      const slot = Math.floor((from + k) / this.size) - this.first;
+      slots[k] = slot;
+      const t = data.t[from + k - firstRetained] ?? 0;
       if (slot >= this.count) {
         for (let s = this.count; s <= slot; s++) {
           this.clear(s);
@@ -63,28 +78,35 @@ export class CoreBuckets {
         this.count = slot + 1;
       }
       this.tEnd[slot] = t;
-      const base = slot * this.cores;
-      for (let c = 0; c < cores; c++) {
-        const column = data.cores[c];
-        if (!column) continue;
-        const busy = clamp(column.busy[i]);
-        const work = Math.min(clamp(column.workload[i]), busy || 1);
-        this.work[base + c] += work;
-        this.other[base + c] += Math.max(0, busy - work);
-        this.steal[base + c] += clamp(column.steal[i]);
-      }
       this.samples[slot]! += 1;
-      changed = true;
     }
-    if (data.appended > this.processed) this.processed = data.appended;
-    return changed;
+    const cores = Math.min(this.cores, data.cores.length);
+    const offset = from - firstRetained;
+    for (let c = 0; c < cores; c++) {
+      const column = data.cores[c];
+      if (!column) continue;
+      const { busy, workload, steal } = column;
+      for (let k = 0; k < n; k++) {
+        const i = offset + k;
+        const b = clamp(busy[i]);
+        const w = Math.min(clamp(workload[i]), b || 1);
+        const index = slots[k]! * this.cores + c;
+        this.work[index]! += w;
+        this.other[index]! += b > w ? b - w : 0;
+        this.steal[index]! += clamp(steal[i]);
+      }
+    }
+    this.dirtyFrom = Math.min(this.dirtyFrom, slots[0]!);
+    this.processed = to;
   }
 
-  /** Averages of bucket `slot` for `core`: workload, other programs, steal (0–1 each). */
-  cell(slot: number, core: number): [number, number, number] {
+  /** Averages of bucket `slot` for `core`, written into `out`: workload, other programs, steal (0–1 each). */
+  cell(slot: number, core: number, out: Float64Array): void {
     const n = this.samples[slot] || 1;
     const k = slot * this.cores + core;
-    return [this.work[k]! / n, this.other[k]! / n, this.steal[k]! / n];
+    out[0] = this.work[k]! / n;
+    out[1] = this.other[k]! / n;
+    out[2] = this.steal[k]! / n;
   }
 
   /** Mean over everything held, per core: workload, other programs, steal. */
@@ -105,23 +127,27 @@ export class CoreBuckets {
   }
 
   /** Drops buckets whose samples are all older than `firstRetained`. */
-  private evict(firstRetained: number): boolean {
+  private evict(firstRetained: number): void {
     const keepFrom = Math.floor(firstRetained / this.size) - this.first;
-    if (keepFrom <= 0 || this.count === 0) return false;
+    if (keepFrom <= 0 || this.count === 0) return;
     const drop = Math.min(keepFrom, this.count);
     for (const column of [this.work, this.other, this.steal]) column.copyWithin(0, drop * this.cores, this.count * this.cores);
-    this.samples.copyWithin(0, drop, this.count);
-    this.tStart.copyWithin(0, drop, this.count);
-    this.tEnd.copyWithin(0, drop, this.count);
+    for (const column of [this.samples, this.tStart, this.tEnd]) column.copyWithin(0, drop, this.count);
     this.count -= drop;
     this.first += drop;
-    return true;
+    this.revision++;
   }
 
   /** Pairs of neighbouring buckets become one; `size` doubles. */
   private merge(): void {
+    this.revision++;
     const oldFirst = this.first;
     const newFirst = Math.floor(oldFirst / 2);
+    if (this.count === 0) {
+      this.size *= 2;
+      this.first = newFirst;
+      return;
+    }
     const newCount = Math.floor((oldFirst + this.count - 1) / 2) - newFirst + 1;
     for (let slot = 0; slot < this.count; slot++) {
       const target = Math.floor((oldFirst + slot) / 2) - newFirst;

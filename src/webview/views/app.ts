@@ -28,6 +28,7 @@ export class App {
   private tab: TabId;
   /** Live samples appended since the live run started (the store keeps only the newest). */
   private appended = 0;
+  private tasksAppended = 0;
   /** In the self-contained HTML report (the store does not keep this flag: `init` brings it). */
   private standalone = false;
   private dirty = { all: false, run: false, live: false, sweep: false };
@@ -49,11 +50,13 @@ export class App {
       case 'init':
         this.standalone = message.state.standalone === true;
         this.appended = state.live?.samples.t.length ?? 0;
+        this.tasksAppended = state.live?.tasks.length ?? 0;
         if (!savedState().tab && !state.report && !state.live && (state.sweep || state.sweepProgress)) this.tab = 'sweep';
         this.dirty.all = true;
         break;
       case 'runStarted':
         this.appended = 0;
+        this.tasksAppended = 0;
         this.dirty.run = true;
         if (!state.sweepProgress) this.select('run', false);
         this.announce(`Run started: ${baseName(message.header.script)} with ${poolShape(message.header.pool.kind, message.header.pool.workers, message.header.pool.startMethod)}.`);
@@ -65,6 +68,7 @@ export class App {
         break;
       case 'runTasks':
         if (state.live?.header.runId !== message.runId) return;
+        this.tasksAppended += message.tasks.length;
         this.dirty.live = true;
         break;
       case 'runFinished':
@@ -121,7 +125,7 @@ export class App {
   }
 
   private runData(state: PanelState): RunData | null {
-    if (state.live) return fromLive(state.live, this.appended);
+    if (state.live) return fromLive(state.live, this.appended, this.tasksAppended);
     if (state.report) return fromReport(state.report);
     return null;
   }
@@ -179,7 +183,7 @@ export class App {
 
   private updateLive(state: PanelState): void {
     if (!state.live || !this.runView) return;
-    this.runView.update(fromLive(state.live, this.appended));
+    this.runView.update(fromLive(state.live, this.appended, this.tasksAppended));
   }
 
   private buildSweep(state: PanelState): void {

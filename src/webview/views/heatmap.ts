@@ -1,8 +1,10 @@
 /**
  * Per-core heatmap: one row per core, time left to right. Each cell is filled from the bottom
  * like a small bar: the workload's share, then other programs' share, then steal; what remains
- * is idle (the faint track). Drawn into an `ImageData` (one write per pixel, whatever the number
- * of samples) from `CoreBuckets`, so a live update costs the new samples plus one blit.
+ * is idle (the faint track). Painted into an `ImageData` (one write per pixel, whatever the
+ * number of samples) from `CoreBuckets`. A live update repaints only the buckets that changed
+ * and blits that strip; everything is repainted when the time axis steps, buckets merge or drop,
+ * the width or the theme changes.
  */
 import { guarded, h, setText, text } from '../dom';
 import { CoreBuckets } from '../charts/buckets';
@@ -22,6 +24,8 @@ export class HeatmapView {
   private buckets: CoreBuckets | undefined;
   private domain: [number, number] = [0, 1];
   private image: ImageData | undefined;
+  /** What the image shows; any difference means a full repaint. */
+  private painted = '';
   private width = 0;
   private data: RunData;
   private lastLabel = 0;
@@ -58,7 +62,7 @@ export class HeatmapView {
       h('p', { class: 'visually-hidden' }, this.summary),
       table);
     this.watch = new WidthWatch(wrap, (width) => { this.width = width; this.buckets = undefined; this.redraw(); });
-    this.cleanup.push(() => this.watch.stop(), onThemeChange(() => this.redraw()));
+    this.cleanup.push(() => this.watch.stop(), onThemeChange(() => { this.painted = ''; this.redraw(); }));
     this.canvas.addEventListener('pointermove', (event) => this.hover(event));
     this.canvas.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
   }
@@ -85,14 +89,14 @@ export class HeatmapView {
     const cores = this.data.cores.length;
     if (this.width <= PLOT_LEFT + PLOT_RIGHT + 10 || cores === 0) return;
     const rowCss = this.rowHeight();
-    const height = rowCss * cores + AXIS;
-    const { dpr } = sizeCanvas(this.canvas, this.width, height);
-    const plotCss = this.width - PLOT_LEFT - PLOT_RIGHT;
-    const plotW = Math.max(1, Math.floor(plotCss * dpr));
+    const { dpr } = sizeCanvas(this.canvas, this.width, rowCss * cores + AXIS);
+    const plotW = Math.max(1, Math.floor((this.width - PLOT_LEFT - PLOT_RIGHT) * dpr));
     const rowPx = Math.max(1, Math.floor(rowCss * dpr));
     const plotH = rowPx * cores;
-    if (!this.buckets || this.buckets.cores !== cores || this.buckets.maxBuckets !== plotW) {
-      this.buckets = new CoreBuckets(cores, plotW);
+    // A live run's axis is up to twice the data: half as many buckets keeps each ≥ 1 px wide.
+    const maxBuckets = this.data.live ? Math.floor(plotW / 2) : plotW;
+    if (!this.buckets || this.buckets.cores !== cores || this.buckets.maxBuckets !== Math.max(2, maxBuckets)) {
+      this.buckets = new CoreBuckets(cores, maxBuckets);
     }
     const buckets = this.buckets;
     buckets.sync(this.data);
@@ -101,19 +105,31 @@ export class HeatmapView {
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     const p = palette();
-    paint(this.image, buckets, this.domain, rowPx, dpr, p, this.data.splitsWorkload);
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    ctx.putImageData(this.image, Math.round(PLOT_LEFT * dpr), 0);
-    ctx.scale(dpr, dpr);
-    ctx.font = `${Math.min(11, p.fontSize)}px ${p.fontFamily}`;
-    ctx.fillStyle = p.foreground;
-    ctx.textBaseline = 'middle';
-    ctx.textAlign = 'right';
-    const every = Math.ceil(12 / rowCss);
-    const rowDrawn = plotH / dpr / cores;
-    for (let c = 0; c < cores; c += every) ctx.fillText(`cpu${c}`, PLOT_LEFT - 8, (c + 0.5) * rowDrawn);
-    drawTimeAxis(ctx, this.domain, plotH / dpr, this.width, p);
+    const dirty = buckets.takeDirty();
+    const key = `${this.canvas.width}x${this.canvas.height} ${this.domain[0]}-${this.domain[1]} r${buckets.revision} ${this.data.splitsWorkload}`;
+    const colours = cellColours(p, this.data.splitsWorkload);
+    const x0 = PLOT_LEFT * dpr;
+    if (key === this.painted) {
+      if (dirty < buckets.count) {
+        const [from, to] = paintBuckets(this.image, buckets, this.domain, rowPx, dpr, colours, dirty);
+        if (to > from) ctx.putImageData(this.image, Math.round(x0), 0, from, 0, to - from, plotH);
+      }
+    } else {
+      this.painted = key;
+      paintAll(this.image, buckets, this.domain, rowPx, dpr, colours);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+      ctx.putImageData(this.image, Math.round(x0), 0);
+      ctx.scale(dpr, dpr);
+      ctx.font = `${Math.min(11, p.fontSize)}px ${p.fontFamily}`;
+      ctx.fillStyle = p.foreground;
+      ctx.textBaseline = 'middle';
+      ctx.textAlign = 'right';
+      const every = Math.ceil(12 / rowCss);
+      const rowDrawn = plotH / dpr / cores;
+      for (let c = 0; c < cores; c += every) ctx.fillText(`cpu${c}`, PLOT_LEFT - 8, (c + 0.5) * rowDrawn);
+      drawTimeAxis(ctx, this.domain, plotH / dpr, this.width, p);
+    }
     this.describe();
   }
 
@@ -133,7 +149,8 @@ export class HeatmapView {
       setText(row.steal, percent(s));
     });
     const cores = this.data.cores.length;
-    const span = this.domain[1] - this.domain[0];
+    const t = this.data.t;
+    const span = t.length ? t[t.length - 1]! - t[0]! + this.data.sampleIntervalMs / 1000 : 0;
     const share = (v: number) => percent(v / Math.max(1, cores), 1);
     const label = `Per-core heatmap, ${cores} ${cores === 1 ? 'core' : 'cores'} over ${fixed(span, 1)} s: ` +
       (this.data.splitsWorkload
@@ -161,7 +178,9 @@ export class HeatmapView {
       this.tooltip.hidden = true;
       return;
     }
-    const [w, o, s] = buckets.cell(slot, core);
+    const cell = new Float64Array(3);
+    buckets.cell(slot, core, cell);
+    const [w, o, s] = cell;
     this.tooltip.replaceChildren(
       h('strong', {}, `cpu${core} at ${fixed(t, 1)} s`),
       h('div', {}, `workload ${percent(w)} · other programs ${percent(o)} · steal ${percent(s)}`));
@@ -197,38 +216,65 @@ export function place(tooltip: HTMLElement, x: number, y: number, width: number)
   tooltip.style.top = `${y + 14}px`;
 }
 
-function paint(image: ImageData, buckets: CoreBuckets, domain: [number, number], rowPx: number, dpr: number, p: ReturnType<typeof palette>, split: boolean): void {
+interface CellColours { background: number; track: number; work: number; other: number; steal: number }
+
+function cellColours(p: ReturnType<typeof palette>, split: boolean): CellColours {
+  return {
+    background: packed(blend(p.background, p.background)),
+    track: packed(blend(p.track, p.background)),
+    work: packed(blend(split ? p.workload : p.busy, p.background)),
+    other: packed(blend(split ? p.other : p.busy, p.background)),
+    steal: packed(blend(p.steal, p.background)),
+  };
+}
+
+/** Background, the idle track under every row, then every bucket. */
+function paintAll(image: ImageData, buckets: CoreBuckets, domain: [number, number], rowPx: number, dpr: number, colours: CellColours): void {
   const px = new Uint32Array(image.data.buffer);
   const width = image.width;
-  const background = packed(blend(p.background, p.background));
-  const track = packed(blend(p.track, p.background));
-  const work = packed(blend(split ? p.workload : p.busy, p.background));
-  const other = packed(blend(split ? p.other : p.busy, p.background));
-  const steal = packed(blend(p.steal, p.background));
-  const gap = rowPx >= 6 ? Math.max(1, Math.round(dpr)) : 0;
-  const bar = rowPx - gap;
-  px.fill(background);
-  // The idle track under every row, then each bucket's bar over it.
-  for (let c = 0; c < buckets.cores; c++) {
-    px.fill(track, c * rowPx * width, (c * rowPx + bar) * width);
-  }
-  const [from, to] = domain;
-  const scale = width / Math.max(to - from, 1e-9);
-  for (let slot = 0; slot < buckets.count; slot++) {
+  const bar = rowPx - gap(rowPx, dpr);
+  px.fill(colours.background);
+  for (let c = 0; c < buckets.cores; c++) px.fill(colours.track, c * rowPx * width, (c * rowPx + bar) * width);
+  paintBuckets(image, buckets, domain, rowPx, dpr, colours, 0);
+}
+
+function gap(rowPx: number, dpr: number): number {
+  return rowPx >= 6 ? Math.max(1, Math.round(dpr)) : 0;
+}
+
+/**
+ * Paints buckets `from`… (every pixel of their columns, track included, so a bucket whose
+ * average went down is cleared); returns the pixel columns touched.
+ */
+function paintBuckets(image: ImageData, buckets: CoreBuckets, domain: [number, number], rowPx: number, dpr: number, colours: CellColours, from: number): [number, number] {
+  const px = new Uint32Array(image.data.buffer);
+  const width = image.width;
+  const bar = rowPx - gap(rowPx, dpr);
+  const [start, end] = domain;
+  const scale = width / Math.max(end - start, 1e-9);
+  const cell = new Float64Array(3);
+  let left = width;
+  let right = 0;
+  for (let slot = Math.max(0, from); slot < buckets.count; slot++) {
     if (buckets.samples[slot] === 0) continue;
-    const x0 = Math.max(0, Math.round((buckets.tStart[slot]! - from) * scale));
-    const x1 = Math.min(width, Math.max(x0 + 1, Math.round((buckets.tEnd[slot]! - from) * scale)));
+    const x0 = Math.max(0, Math.round((buckets.tStart[slot]! - start) * scale));
+    const x1 = Math.min(width, Math.max(x0 + 1, Math.round((buckets.tEnd[slot]! - start) * scale)));
+    if (x1 <= x0) continue;
+    left = Math.min(left, x0);
+    right = Math.max(right, x1);
     for (let c = 0; c < buckets.cores; c++) {
-      const [w, o, s] = buckets.cell(slot, c);
+      buckets.cell(slot, c, cell);
+      const w = cell[0]!, o = cell[1]!, s = cell[2]!;
       const t1 = Math.round(w * bar);
       const t2 = t1 + Math.round(Math.min(o, 1 - w) * bar);
       const t3 = t2 + Math.round(Math.max(0, Math.min(s, 1 - w - o)) * bar);
       const bottom = c * rowPx + bar - 1; // pixel row of the cell's bottom
-      for (let k = 0; k < t3; k++) {
-        const colour = k < t1 ? work : k < t2 ? other : steal;
+      for (let k = 0; k < bar; k++) {
+        const colour = k < t1 ? colours.work : k < t2 ? colours.other : k < t3 ? colours.steal : colours.track;
         const row = (bottom - k) * width;
         for (let x = x0; x < x1; x++) px[row + x] = colour;
       }
     }
   }
+  return [left, right];
 }

@@ -3,11 +3,15 @@
  * track; the share of each task spent pickling its arguments and result is a distinct segment
  * at its start; failed tasks are drawn in the error colour. Hover shows a task; the canvas is
  * focusable and the arrow keys move between tasks (Enter opens the line that submitted it).
+ *
+ * A live update draws only the tasks that ended since the last one, on top of what is there;
+ * everything is redrawn when the time axis steps, a worker appears, the width, the theme or the
+ * keyboard focus changes.
  */
 import type { TaskRecord, WorkerSummary } from '../../core/report/model';
 import { guarded, h, setText, text } from '../dom';
 import { PLOT_LEFT as GUTTER, PLOT_RIGHT, sizeCanvas, WidthWatch } from '../charts/canvas';
-import { onThemeChange, palette } from '../theme';
+import { onThemeChange, palette, type Palette } from '../theme';
 import { bytes, fixed, percent, plural, seconds, site } from '../format';
 import { timeDomain, type RunData } from '../runData';
 import { post } from '../vscodeApi';
@@ -17,8 +21,8 @@ const AXIS = 20;
 /** Pickling segments shorter than this (css px) are widened to it, or they would vanish. */
 const MIN_PICKLE = 2;
 
-interface Lane { worker: WorkerSummary; tasks: number[] }
-interface Focus { lane: number; index: number }
+interface Lane { worker: WorkerSummary; tasks: TaskRecord[]; sorted: boolean }
+interface Focus { lane: number; task: TaskRecord }
 
 export function workerLabel(worker: WorkerSummary, index: number): string {
   if (worker.name) return worker.name;
@@ -41,11 +45,17 @@ export class LanesView {
   private readonly rows: Text[][] = [];
   private data: RunData;
   private lanes: Lane[] = [];
+  /** Tasks held in `lanes` (it may keep a few the store has already dropped). */
+  private held = 0;
+  /** `data.tasksAppended` when the canvas was last drawn. */
+  private drawnAppended = 0;
+  /** What the canvas shows; any difference means a full redraw. */
+  private painted = '';
   private focus: Focus | null = null;
   private width = 0;
   private t0 = 0;
   private t1 = 1;
-  private lastTable = 0;
+  private lastText = 0;
   private readonly cleanup: (() => void)[] = [];
   private readonly watch: WidthWatch;
   private readonly redraw = guarded('the worker lanes', () => this.element, () => this.draw());
@@ -76,15 +86,15 @@ export class LanesView {
         h('thead', {}, h('tr', {}, ...['Worker', 'Tasks', 'Busy', 'CPU', 'Pickling', 'Failed'].map((c) => h('th', { scope: 'col' }, c)))),
         this.tbody));
     this.watch = new WidthWatch(wrap, (width) => { this.width = width; this.redraw(); });
-    this.cleanup.push(() => this.watch.stop(), onThemeChange(() => this.redraw()));
+    this.cleanup.push(() => this.watch.stop(), onThemeChange(() => { this.painted = ''; this.redraw(); }));
     this.canvas.addEventListener('pointermove', (event) => this.hover(event));
     this.canvas.addEventListener('pointerleave', () => { if (!this.focus || document.activeElement !== this.canvas) this.tooltip.hidden = true; });
     this.canvas.addEventListener('keydown', (event) => this.key(event));
-    this.canvas.addEventListener('focus', () => { if (!this.focus) this.move(0, 0, 'first'); });
-    this.canvas.addEventListener('blur', () => { this.tooltip.hidden = true; this.redraw(); });
+    this.canvas.addEventListener('focus', () => { if (this.focus) this.refocus(); else this.move(0, 0, 'first'); });
+    this.canvas.addEventListener('blur', () => { this.tooltip.hidden = true; this.painted = ''; this.redraw(); });
     this.canvas.addEventListener('click', (event) => {
       const hit = this.hit(event);
-      if (hit) { this.focus = hit; this.redraw(); this.show(hit); }
+      if (hit) { this.focus = hit; this.refocus(); }
     });
   }
 
@@ -107,17 +117,27 @@ export class LanesView {
     return Math.max(6, Math.min(22, Math.floor(300 / Math.max(1, this.data.workers.length))));
   }
 
+  /** Rebuilds the lanes from the store's tasks. */
   private index(): void {
-    const lanes: Lane[] = this.data.workers.map((worker) => ({ worker, tasks: [] }));
-    const tasks = this.data.tasks;
-    for (let i = 0; i < tasks.length; i++) lanes[tasks[i]!.worker]?.tasks.push(i);
-    for (const lane of lanes) {
-      let sorted = true;
-      for (let k = 1; k < lane.tasks.length && sorted; k++) sorted = tasks[lane.tasks[k - 1]!]!.start <= tasks[lane.tasks[k]!]!.start;
-      if (!sorted) lane.tasks.sort((a, b) => tasks[a]!.start - tasks[b]!.start);
+    this.lanes = this.data.workers.map((worker) => ({ worker, tasks: [], sorted: true }));
+    for (const task of this.data.tasks) this.add(task);
+    this.held = this.data.tasks.length;
+  }
+
+  private add(task: TaskRecord): void {
+    const lane = this.lanes[task.worker];
+    if (!lane) return;
+    const last = lane.tasks[lane.tasks.length - 1];
+    if (last && last.start > task.start) lane.sorted = false;
+    lane.tasks.push(task);
+  }
+
+  private sorted(lane: Lane): TaskRecord[] {
+    if (!lane.sorted) {
+      lane.tasks.sort((a, b) => a.start - b.start);
+      lane.sorted = true;
     }
-    this.lanes = lanes;
-    [this.t0, this.t1] = timeDomain(this.data);
+    return lane.tasks;
   }
 
   private x(t: number, plot: number): number {
@@ -125,86 +145,113 @@ export class LanesView {
   }
 
   private draw(): void {
-    this.index();
-    this.table();
     if (this.width <= GUTTER + PLOT_RIGHT + 10) return;
     const laneH = this.laneHeight();
-    const count = this.lanes.length;
+    const count = this.data.workers.length;
     const height = Math.max(laneH, laneH * count) + AXIS;
     const { dpr } = sizeCanvas(this.canvas, this.width, height);
+    [this.t0, this.t1] = timeDomain(this.data);
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     const p = palette();
     const plot = this.width - GUTTER - PLOT_RIGHT;
-    const px = 1 / dpr;
     const bar = laneH >= 10 ? laneH - 3 : laneH - 1;
+    const fresh = this.data.tasksAppended - this.drawnAppended;
+    const key = `${this.canvas.width}x${this.canvas.height} ${this.t0}-${this.t1} ${count}`;
+    const incremental = key === this.painted && fresh >= 0 && fresh <= this.data.tasks.length &&
+      this.held + fresh <= this.data.tasks.length * 1.25 + 1000;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, this.width, height);
-    ctx.font = `${Math.min(11, p.fontSize)}px ${p.fontFamily}`;
-    ctx.textBaseline = 'middle';
-    ctx.textAlign = 'right';
-    const labelEvery = Math.ceil(12 / laneH);
-    const tasks = this.data.tasks;
-    this.lanes.forEach((lane, l) => {
-      const y = l * laneH;
-      ctx.fillStyle = p.track;
-      ctx.fillRect(GUTTER, y, plot, bar);
-      if (l % labelEvery === 0) {
-        ctx.fillStyle = p.foreground;
-        ctx.fillText(workerLabel(lane.worker, l), GUTTER - 6, y + bar / 2);
+    if (incremental) {
+      const added = this.data.tasks.slice(this.data.tasks.length - fresh);
+      const perLane = new Map<number, TaskRecord[]>();
+      for (const task of added) {
+        this.add(task);
+        const list = perLane.get(task.worker) ?? [];
+        list.push(task);
+        perLane.set(task.worker, list);
       }
-      // Runs of tasks closer than a device pixel are drawn as one rectangle.
-      const spans = (colour: string, pick: (task: TaskRecord) => [number, number] | null, min = px) => {
-        ctx.fillStyle = colour;
-        let a = -1, b = -1;
-        for (const i of lane.tasks) {
-          const range = pick(tasks[i]!);
-          if (!range) continue;
-          const x0 = Math.max(GUTTER, this.x(range[0], plot));
-          const x1 = Math.min(GUTTER + plot, Math.max(x0 + min, this.x(range[1], plot)));
-          if (x1 <= GUTTER) continue;
-          if (x0 <= b + px) { b = Math.max(b, x1); continue; }
-          if (b > a) ctx.fillRect(a, y, b - a, bar);
-          a = x0; b = x1;
+      this.held += added.length;
+      this.data.workers.forEach((worker, l) => { if (this.lanes[l]) this.lanes[l]!.worker = worker; });
+      for (const [l, tasks] of perLane) if (l < count) this.drawTasks(ctx, p, tasks, l * laneH, bar, plot, dpr);
+    } else {
+      this.painted = key;
+      this.index();
+      ctx.clearRect(0, 0, this.width, height);
+      ctx.font = `${Math.min(11, p.fontSize)}px ${p.fontFamily}`;
+      ctx.textBaseline = 'middle';
+      ctx.textAlign = 'right';
+      const labelEvery = Math.ceil(12 / laneH);
+      this.lanes.forEach((lane, l) => {
+        const y = l * laneH;
+        ctx.fillStyle = p.track;
+        ctx.fillRect(GUTTER, y, plot, bar);
+        if (l % labelEvery === 0) {
+          ctx.fillStyle = p.foreground;
+          ctx.fillText(workerLabel(lane.worker, l), GUTTER - 6, y + bar / 2);
         }
-        if (b > a) ctx.fillRect(a, y, b - a, bar);
-      };
-      spans(p.workload, (t) => (t.ok === false ? null : [t.start, t.end]));
-      spans(p.failed, (t) => (t.ok === false ? [t.start, t.end] : null));
-      spans(p.pickle, (t) => (t.pickleSeconds > 0 && t.ok !== false ? [t.start, Math.min(t.end, t.start + t.pickleSeconds)] : null), MIN_PICKLE);
-    });
-    if (count === 0) {
-      ctx.fillStyle = p.muted;
-      ctx.textAlign = 'left';
-      ctx.fillText(this.data.live ? 'Waiting for the first worker…' : 'No workers were recorded.', GUTTER, laneH / 2);
+        this.drawTasks(ctx, p, lane.tasks, y, bar, plot, dpr);
+      });
+      if (count === 0) {
+        ctx.fillStyle = p.muted;
+        ctx.textAlign = 'left';
+        ctx.fillText(this.data.live ? 'Waiting for the first worker…' : 'No workers were recorded.', GUTTER, laneH / 2);
+      }
+      const focus = this.focus && document.activeElement === this.canvas ? this.focus : null;
+      if (focus) {
+        const x0 = this.x(focus.task.start, plot);
+        const x1 = Math.max(x0 + 2, this.x(focus.task.end, plot));
+        ctx.strokeStyle = p.foreground;
+        ctx.lineWidth = 2;
+        ctx.strokeRect(x0 - 1, focus.lane * laneH - 1, x1 - x0 + 2, bar + 2);
+      }
+      drawTimeAxis(ctx, [this.t0, this.t1], Math.max(laneH, laneH * count), this.width, p);
     }
-    const focus = this.focus && document.activeElement === this.canvas ? this.focused() : null;
-    if (focus) {
-      const x0 = this.x(focus.start, plot);
-      const x1 = Math.max(x0 + 2, this.x(focus.end, plot));
-      ctx.strokeStyle = p.foreground;
-      ctx.lineWidth = 2;
-      ctx.strokeRect(x0 - 1, this.focus!.lane * laneH - 1, x1 - x0 + 2, bar + 2);
-    }
-    drawTimeAxis(ctx, [this.t0, this.t1], Math.max(laneH, laneH * count), this.width, p);
-    this.canvas.setAttribute('aria-label', this.label());
+    this.drawnAppended = this.data.tasksAppended;
+    this.describe();
   }
 
-  private label(): string {
-    const lanes = this.lanes.length;
-    const done = this.data.tasks.length;
-    const busy = this.data.workers.length ? this.data.workers.reduce((s, w) => s + (w.busyShare || 0), 0) / this.data.workers.length : 0;
-    const failed = this.data.tasks.reduce((n, t) => n + (t.ok === false ? 1 : 0), 0);
-    return `Worker lanes: ${plural(lanes, 'worker')}, ${plural(done, 'task')}` +
-      (lanes ? `; workers were busy ${percent(busy)} of the time on average` : '') +
-      (failed ? `; ${plural(failed, 'task')} failed` : '') + '.';
+  /**
+   * Draws `tasks` (one lane's, in time order): running time, then failed tasks and the pickling
+   * segments on top; neighbours closer than a device pixel become one rectangle.
+   */
+  private drawTasks(ctx: CanvasRenderingContext2D, p: Palette, tasks: readonly TaskRecord[], y: number, bar: number, plot: number, dpr: number): void {
+    const px = 1 / dpr;
+    const left = GUTTER;
+    const right = GUTTER + plot;
+    const scale = plot / (this.t1 - this.t0);
+    const layers = [
+      { colour: p.workload, min: px, rects: [] as number[] },
+      { colour: p.failed, min: px, rects: [] as number[] },
+      { colour: p.pickle, min: MIN_PICKLE, rects: [] as number[] },
+    ];
+    const extend = (layer: (typeof layers)[number], from: number, to: number) => {
+      const x0 = Math.max(left, left + (from - this.t0) * scale);
+      const x1 = Math.min(right, Math.max(x0 + layer.min, left + (to - this.t0) * scale));
+      if (x1 <= left || x0 >= right) return;
+      const r = layer.rects;
+      if (r.length && x0 <= r[r.length - 1]! + px) r[r.length - 1] = Math.max(r[r.length - 1]!, x1);
+      else r.push(x0, x1);
+    };
+    for (const task of tasks) {
+      if (task.ok === false) extend(layers[1]!, task.start, task.end);
+      else {
+        extend(layers[0]!, task.start, task.end);
+        if (task.pickleSeconds > 0) extend(layers[2]!, task.start, Math.min(task.end, task.start + task.pickleSeconds));
+      }
+    }
+    for (const { colour, rects } of layers) {
+      if (!rects.length) continue;
+      ctx.fillStyle = colour;
+      for (let k = 0; k < rects.length; k += 2) ctx.fillRect(rects[k]!, y, rects[k + 1]! - rects[k]!, bar);
+    }
   }
 
-  /** The text alternative, one row per worker (at most once a second while live). */
-  private table(): void {
+  /** The label and the text alternative (at most once a second while live). */
+  private describe(): void {
     const now = performance.now();
-    if (this.data.live && now - this.lastTable < 1000 && this.rows.length === this.lanes.length) return;
-    this.lastTable = now;
+    if (this.data.live && now - this.lastText < 1000 && this.rows.length === this.lanes.length) return;
+    this.lastText = now;
+    let failedAll = 0;
     this.lanes.forEach((lane, l) => {
       let row = this.rows[l];
       if (!row) {
@@ -213,35 +260,40 @@ export class LanesView {
         this.tbody.append(h('tr', {}, h('th', { scope: 'row' }, row[0]!), ...row.slice(1).map((cell) => h('td', {}, cell))));
       }
       let pickle = 0, failed = 0;
-      for (const i of lane.tasks) { pickle += this.data.tasks[i]!.pickleSeconds || 0; if (this.data.tasks[i]!.ok === false) failed++; }
+      for (const task of lane.tasks) { pickle += task.pickleSeconds || 0; if (task.ok === false) failed++; }
+      failedAll += failed;
       const w = lane.worker;
-      const values = [workerLabel(w, l), String(lane.tasks.length), percent(w.busyShare), seconds(w.cpuSeconds), seconds(pickle), String(failed)];
+      const values = [workerLabel(w, l), String(w.tasks ?? lane.tasks.length), percent(w.busyShare), seconds(w.cpuSeconds), seconds(pickle), String(failed)];
       values.forEach((v, k) => setText(row![k]!, v));
     });
-  }
-
-  private focused(): TaskRecord | null {
-    if (!this.focus) return null;
-    const index = this.lanes[this.focus.lane]?.tasks[this.focus.index];
-    return index === undefined ? null : this.data.tasks[index] ?? null;
+    const lanes = this.lanes.length;
+    const busy = lanes ? this.data.workers.reduce((s, w) => s + (w.busyShare || 0), 0) / lanes : 0;
+    this.canvas.setAttribute('aria-label', `Worker lanes: ${plural(lanes, 'worker')}, ${plural(this.data.tasksAppended, 'task')}` +
+      (lanes ? `; workers were busy ${percent(busy)} of the time on average` : '') +
+      (failedAll ? `; ${plural(failedAll, 'task')} failed` : '') + '.');
   }
 
   private hit(event: MouseEvent): Focus | null {
     const rect = this.canvas.getBoundingClientRect();
     const plot = rect.width - GUTTER - PLOT_RIGHT;
-    const lane = Math.floor((event.clientY - rect.top) / this.laneHeight());
+    const l = Math.floor((event.clientY - rect.top) / this.laneHeight());
     const x = event.clientX - rect.left;
-    const tasks = this.lanes[lane]?.tasks;
-    if (!tasks || x < GUTTER) return null;
+    const lane = this.lanes[l];
+    if (!lane || x < GUTTER) return null;
+    const tasks = this.sorted(lane);
+    // The first task that could be under the pointer, by bisection on start times.
+    const t = this.t0 + ((x - 4 - GUTTER) / plot) * (this.t1 - this.t0);
+    let lo = 0, hi = tasks.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (tasks[mid]!.end < t) lo = mid + 1; else hi = mid; }
     let best: Focus | null = null;
     let bestDistance = 4; // px of slack around thin tasks
-    for (let k = 0; k < tasks.length; k++) {
-      const task = this.data.tasks[tasks[k]!]!;
+    for (let k = Math.max(0, lo - 1); k < tasks.length; k++) {
+      const task = tasks[k]!;
       const x0 = this.x(task.start, plot);
       const x1 = this.x(task.end, plot);
-      const distance = x < x0 ? x0 - x : x > x1 ? x - x1 : 0;
-      if (distance < bestDistance) { bestDistance = distance; best = { lane, index: k }; }
       if (x0 > x + 4) break;
+      const distance = x < x0 ? x0 - x : x > x1 ? x - x1 : 0;
+      if (distance < bestDistance) { bestDistance = distance; best = { lane: l, task }; }
     }
     return best;
   }
@@ -254,14 +306,13 @@ export class LanesView {
 
   /** Fills and places the tooltip for a task; `announce` also tells screen readers. */
   private show(focus: Focus, announce = true): void {
-    const taskIndex = this.lanes[focus.lane]?.tasks[focus.index];
-    const task = taskIndex === undefined ? undefined : this.data.tasks[taskIndex];
     const lane = this.lanes[focus.lane];
-    if (!task || !lane) return;
-    const total = lane.tasks.length;
+    if (!lane) return;
+    const task = focus.task;
+    const index = this.sorted(lane).indexOf(task);
     const duration = task.end - task.start;
     const lines = [
-      `${workerLabel(lane.worker, focus.lane)}, task ${focus.index + 1} of ${total}`,
+      `${workerLabel(lane.worker, focus.lane)}, task ${index + 1} of ${lane.tasks.length}`,
       `submitted at ${site(task.site)}${task.site?.function ? ` (${task.site.function})` : ''}`,
       `${seconds(duration)} from ${fixed(task.start, 2)} s` + (task.pickleSeconds > 0 ? `, pickling ${seconds(task.pickleSeconds)}` : ''),
       `arguments ${bytes(task.argBytes)} · result ${bytes(task.resultBytes)}`,
@@ -275,30 +326,39 @@ export class LanesView {
     if (announce) this.announcer.textContent = lines.join('; ');
   }
 
+  /** Redraws with the focus ring and shows the focused task. */
+  private refocus(): void {
+    this.painted = '';
+    this.redraw();
+    if (this.focus) this.show(this.focus);
+  }
+
   private move(dLane: number, dIndex: number, to?: 'first' | 'last'): void {
     if (this.lanes.length === 0) return;
-    const current = this.focus ?? { lane: 0, index: 0 };
-    let lane = Math.max(0, Math.min(this.lanes.length - 1, current.lane + dLane));
+    const current = this.focus ?? { lane: 0, task: null };
+    let l = Math.max(0, Math.min(this.lanes.length - 1, current.lane + dLane));
     // Skip lanes without tasks in the direction of travel.
-    while (this.lanes[lane]!.tasks.length === 0 && dLane !== 0) {
-      const next = lane + Math.sign(dLane);
+    while (this.lanes[l]!.tasks.length === 0 && dLane !== 0) {
+      const next = l + Math.sign(dLane);
       if (next < 0 || next >= this.lanes.length) break;
-      lane = next;
+      l = next;
     }
-    const tasks = this.lanes[lane]!.tasks;
+    const tasks = this.sorted(this.lanes[l]!);
     if (tasks.length === 0) { this.focus = null; this.announcer.textContent = 'This worker ran no tasks.'; return; }
     let index: number;
     if (to === 'first') index = 0;
     else if (to === 'last') index = tasks.length - 1;
     else if (dLane !== 0) {
-      // Keep the time position when moving between lanes.
-      const at = this.focused()?.start ?? 0;
-      index = tasks.findIndex((i) => this.data.tasks[i]!.end >= at);
+      // Keep the moment when moving between lanes: the task running then, or the next one.
+      const at = current.task?.start ?? 0;
+      index = tasks.findIndex((task) => task.end >= at);
       if (index < 0) index = tasks.length - 1;
-    } else index = Math.max(0, Math.min(tasks.length - 1, current.index + dIndex));
-    this.focus = { lane, index };
-    this.redraw();
-    this.show(this.focus);
+    } else {
+      const here = current.task ? tasks.indexOf(current.task) : 0;
+      index = Math.max(0, Math.min(tasks.length - 1, Math.max(0, here) + dIndex));
+    }
+    this.focus = { lane: l, task: tasks[index]! };
+    this.refocus();
   }
 
   private key(event: KeyboardEvent): void {
@@ -310,7 +370,7 @@ export class LanesView {
       Home: () => this.move(0, 0, 'first'),
       End: () => this.move(0, 0, 'last'),
       Enter: () => {
-        const task = this.focused();
+        const task = this.focus?.task;
         if (task?.site) post({ type: 'openLocation', file: task.site.file, line: task.site.line });
       },
       Escape: () => { this.tooltip.hidden = true; },

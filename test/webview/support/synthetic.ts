@@ -336,8 +336,8 @@ export function bigWorkers(workers: number): WorkerSummary[] {
   }));
 }
 
-/** A finished 64-core run (the benchmark's first render). */
-export function bigReport(cores: number, samples: number, workers = cores): Report {
+/** A finished 64-core run (the benchmark's first render); each worker runs back-to-back `taskSeconds` tasks. */
+export function bigReport(cores: number, samples: number, workers = cores, taskSeconds = 0.5): Report {
   const batch = bigBatch(cores, 0, samples);
   const base = processReport();
   const wall = samples * 0.1;
@@ -346,7 +346,7 @@ export function bigReport(cores: number, samples: number, workers = cores): Repo
     sampler: { kind: 'procfs', coarse: false, samples },
     sampleTimes: batch.t, coresUsedSeries: batch.coresUsed,
     cores: batch.busy.map((busy, id) => ({ id, busy, workload: batch.workload[id]!, steal: batch.steal[id]! })),
-    workers: bigWorkers(workers), tasks: bigTasks(workers, 0.5, wall - 0.5, 0.5),
+    workers: bigWorkers(workers), tasks: bigTasks(workers, 0.5, wall - 0.5, taskSeconds),
     pool: { ...base.pool, workers, instances: base.pool.instances.map((i) => ({ ...i, effective: { ...i.effective, workers } })) },
   };
 }
