@@ -1,0 +1,152 @@
+/**
+ * What the analyzer knows about the standard library (and h5py): which qualified names create
+ * pools, processes, shared objects, locks, files… Names are normalized first, so that
+ * `multiprocessing.pool.Pool`, `multiprocessing.context.SpawnContext().Pool` and
+ * `from multiprocessing import Pool as P; P` all land on `multiprocessing.Pool`.
+ */
+import type { PoolKind } from './values';
+
+const ALIASES: [RegExp, string][] = [
+  [/^multiprocessing\.(?:context|synchronize|queues|sharedctypes|process|connection)\./, 'multiprocessing.'],
+  [/^multiprocessing\.managers\.SyncManager$/, 'multiprocessing.Manager'],
+  [/^multiprocessing\.pool\.Pool$/, 'multiprocessing.Pool'],
+  [/^multiprocessing\.dummy\.Pool$/, 'multiprocessing.pool.ThreadPool'],
+  [/^multiprocessing\.dummy\.Process$/, 'threading.Thread'],
+  [/^concurrent\.futures\.(?:process|thread|interpreter|_base)\./, 'concurrent.futures.'],
+  [/^logging\.handlers\./, 'logging.'],
+  [/^_thread\.(?:allocate_lock|allocate|LockType|RLock)$/, 'threading.Lock'],
+  [/^io\.open$/, 'builtins.open'],
+  [/^queue\.(?:LifoQueue|PriorityQueue|SimpleQueue)$/, 'queue.Queue'],
+];
+
+export function normalize(name: string): string {
+  for (const [pattern, replacement] of ALIASES) {
+    if (pattern.test(name)) return name.replace(pattern, replacement);
+  }
+  return name;
+}
+
+/** Pool constructors: qualified name → kind and API label. */
+export const POOLS: Record<string, { kind: PoolKind; api: string }> = {
+  'multiprocessing.Pool': { kind: 'process', api: 'Pool' },
+  'multiprocessing.pool.ThreadPool': { kind: 'thread', api: 'ThreadPool' },
+  'concurrent.futures.ProcessPoolExecutor': { kind: 'process', api: 'ProcessPoolExecutor' },
+  'concurrent.futures.ThreadPoolExecutor': { kind: 'thread', api: 'ThreadPoolExecutor' },
+  'concurrent.futures.InterpreterPoolExecutor': { kind: 'interpreter', api: 'InterpreterPoolExecutor' },
+};
+
+/** Objects that hold a thread lock (cannot be pickled): label shown in messages. */
+export const THREAD_LOCKS: Record<string, string> = {
+  'threading.Lock': 'threading.Lock',
+  'threading.RLock': 'threading.RLock',
+  'threading.Condition': 'threading.Condition',
+  'threading.Event': 'threading.Event',
+  'threading.Semaphore': 'threading.Semaphore',
+  'threading.BoundedSemaphore': 'threading.BoundedSemaphore',
+  'threading.Barrier': 'threading.Barrier',
+  'threading.local': 'threading.local',
+  'queue.Queue': 'queue.Queue',
+  'logging.Handler': 'logging handler',
+  'logging.StreamHandler': 'logging.StreamHandler',
+  'logging.FileHandler': 'logging.FileHandler',
+  'logging.RotatingFileHandler': 'logging.RotatingFileHandler',
+  'logging.TimedRotatingFileHandler': 'logging.TimedRotatingFileHandler',
+  'logging.WatchedFileHandler': 'logging.WatchedFileHandler',
+  'logging.SocketHandler': 'logging.SocketHandler',
+  'logging.SysLogHandler': 'logging.SysLogHandler',
+  'logging.MemoryHandler': 'logging.MemoryHandler',
+  'logging.QueueHandler': 'logging.QueueHandler',
+  'logging.HTTPHandler': 'logging.HTTPHandler',
+  'logging.SMTPHandler': 'logging.SMTPHandler',
+};
+
+export const THREADS = new Set(['threading.Thread', 'threading.Timer']);
+
+/** Open files and native handles (cannot be pickled): label shown in messages. */
+export const FILES: Record<string, string> = {
+  'builtins.open': 'open file',
+  'codecs.open': 'open file',
+  'os.fdopen': 'open file',
+  'gzip.open': 'gzip file',
+  'gzip.GzipFile': 'gzip file',
+  'bz2.open': 'bz2 file',
+  'bz2.BZ2File': 'bz2 file',
+  'lzma.open': 'lzma file',
+  'lzma.LZMAFile': 'lzma file',
+  'tarfile.open': 'tar file',
+  'tarfile.TarFile': 'tar file',
+  'zipfile.ZipFile': 'zip file',
+  'h5py.File': 'h5py.File handle',
+  'sqlite3.connect': 'sqlite3 connection',
+  'tempfile.TemporaryFile': 'temporary file',
+  'tempfile.NamedTemporaryFile': 'temporary file',
+  'tempfile.SpooledTemporaryFile': 'temporary file',
+  'io.FileIO': 'open file',
+  'io.BufferedReader': 'open file',
+  'io.BufferedWriter': 'open file',
+  'io.TextIOWrapper': 'open file',
+  'mmap.mmap': 'memory map',
+  'ssl.create_default_context': 'SSL context',
+  'ssl.SSLContext': 'SSL context',
+  'shelve.open': 'shelve file',
+  'dbm.open': 'dbm file',
+};
+
+/** multiprocessing objects that may only be shared by inheritance. */
+export const MP_SHARED: Record<string, { label: string; lockable: boolean }> = {
+  'multiprocessing.Lock': { label: 'multiprocessing.Lock', lockable: false },
+  'multiprocessing.RLock': { label: 'multiprocessing.RLock', lockable: false },
+  'multiprocessing.Semaphore': { label: 'multiprocessing.Semaphore', lockable: false },
+  'multiprocessing.BoundedSemaphore': { label: 'multiprocessing.BoundedSemaphore', lockable: false },
+  'multiprocessing.Condition': { label: 'multiprocessing.Condition', lockable: false },
+  'multiprocessing.Event': { label: 'multiprocessing.Event', lockable: false },
+  'multiprocessing.Barrier': { label: 'multiprocessing.Barrier', lockable: false },
+  'multiprocessing.Queue': { label: 'multiprocessing.Queue', lockable: false },
+  'multiprocessing.SimpleQueue': { label: 'multiprocessing.SimpleQueue', lockable: false },
+  'multiprocessing.JoinableQueue': { label: 'multiprocessing.JoinableQueue', lockable: false },
+  'multiprocessing.Value': { label: 'multiprocessing.Value', lockable: true },
+  'multiprocessing.Array': { label: 'multiprocessing.Array', lockable: true },
+  'multiprocessing.RawValue': { label: 'multiprocessing.RawValue', lockable: false },
+  'multiprocessing.RawArray': { label: 'multiprocessing.RawArray', lockable: false },
+};
+
+/** Methods of a multiprocessing context (or the module) that create the objects above. */
+export const CONTEXT_METHODS = new Set([
+  'Pool', 'Process', 'Manager', 'Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Condition', 'Event', 'Barrier',
+  'Queue', 'SimpleQueue', 'JoinableQueue', 'Value', 'Array', 'RawValue', 'RawArray', 'get_context', 'set_start_method',
+]);
+
+/** Manager methods returning proxies whose nested values are copies. */
+export const MANAGER_CONTAINERS = new Set(['dict', 'list', 'Namespace']);
+
+/** Pool methods that send a task, with what they pickle. */
+export const POOL_METHODS: Record<string, 'map' | 'starmap' | 'apply' | 'submit'> = {
+  map: 'map',
+  imap: 'map',
+  imap_unordered: 'map',
+  map_async: 'map',
+  starmap: 'starmap',
+  starmap_async: 'starmap',
+  apply: 'apply',
+  apply_async: 'apply',
+  submit: 'submit',
+};
+
+export const START_METHODS = ['fork', 'spawn', 'forkserver'] as const;
+
+/** Builtins that do only pure-Python work on their arguments (for the CPU-bound heuristic). */
+export const PURE_BUILTINS = new Set([
+  'abs', 'all', 'any', 'bin', 'bool', 'divmod', 'enumerate', 'filter', 'float', 'hash', 'hex', 'int', 'isinstance', 'len',
+  'list', 'dict', 'set', 'tuple', 'frozenset', 'map', 'max', 'min', 'oct', 'ord', 'chr', 'pow', 'range', 'reversed', 'round',
+  'sorted', 'str', 'sum', 'zip', 'complex', 'bytearray',
+]);
+
+/** Modules whose functions are pure-Python CPU work (math holds the GIL for its short calls). */
+export const PURE_MODULES = new Set(['math', 'cmath', 'operator', 'itertools', 'functools', 'statistics', 'fractions', 'decimal', 'random', 'bisect', 'heapq']);
+
+/** Methods of builtin containers and numbers that are pure CPU work. */
+export const PURE_METHODS = new Set([
+  'append', 'extend', 'insert', 'pop', 'add', 'update', 'get', 'setdefault', 'items', 'keys', 'values', 'count', 'index',
+  'sort', 'reverse', 'copy', 'split', 'join', 'strip', 'lower', 'upper', 'replace', 'startswith', 'endswith', 'format',
+  'bit_length', 'is_integer', 'real', 'imag', 'conjugate',
+]);
