@@ -87,6 +87,11 @@ export class WebviewPage {
   private constructor(readonly browser: Browser, readonly page: Page, readonly errors: string[]) {}
 
   static async open(theme: Theme = 'vscode-dark', viewport = { width: 1200, height: 900 }, state?: unknown): Promise<WebviewPage> {
+    return WebviewPage.openUrl(pageUrl(theme), viewport, state);
+  }
+
+  /** Any page (the self-contained HTML report), with console errors recorded the same way. */
+  static async openUrl(url: string, viewport = { width: 1200, height: 900 }, state?: unknown): Promise<WebviewPage> {
     const browser = await chromium.launch(launchOptions());
     const page = await browser.newPage({ viewport });
     // A saved view state, as VS Code hands back to a restored panel.
@@ -96,7 +101,7 @@ export class WebviewPage {
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
-    await page.goto(pageUrl(theme));
+    await page.goto(url);
     return new WebviewPage(browser, page, errors);
   }
 
