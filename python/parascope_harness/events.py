@@ -11,6 +11,7 @@ import atexit
 import collections
 import json
 import os
+import signal
 import sys
 import _thread
 import threading
@@ -87,7 +88,27 @@ def ensure_thread():
     if _state["dir"] is None and not _periodic:
         return
     _thread_alive[0] = True
-    _thread.start_new_thread(_run, ())
+    # Started with asynchronous signals blocked (it inherits the mask): a SIGTERM/SIGINT sent to
+    # the process must reach the main thread, the only one where Python runs signal handlers and
+    # the one whose blocking calls the signal has to interrupt.
+    blocked = _ASYNC_SIGNALS
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if blocked else None
+    try:
+        _thread.start_new_thread(_run, ())
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _async_signals():
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    synchronous = {getattr(signal, name, None) for name in
+                   ("SIGSEGV", "SIGBUS", "SIGFPE", "SIGILL", "SIGTRAP", "SIGABRT", "SIGSYS")}
+    return {s for s in signal.valid_signals() if s not in synchronous}
+
+
+_ASYNC_SIGNALS = _async_signals()
 
 
 def harness_thread_running():
@@ -108,9 +129,28 @@ def _run():
 
 
 def flush(timeout=-1):
-    """Write every queued event now. ``timeout`` bounds the wait for a concurrent flush."""
-    if _state["dir"] is None or not _write_lock.acquire(True, timeout):
+    """Write every queued event now. ``timeout`` bounds the wait for a concurrent flush.
+
+    Asynchronous signals are held back while this thread writes: a worker that
+    ``Pool.terminate()`` SIGTERMs in the middle of its last flush must not die with
+    the batch it already took off the buffer (its handler runs right after).
+    """
+    if _state["dir"] is None:
         return
+    blocked = _ASYNC_SIGNALS
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if blocked else None
+    try:
+        if _write_lock.acquire(True, timeout):
+            try:
+                _write_batch()
+            finally:
+                _write_lock.release()
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _write_batch():
     try:
         items = []
         pop = _buf.popleft
@@ -141,8 +181,6 @@ def flush(timeout=-1):
     except Exception as exc:
         internal_error("could not write events: %r" % (exc,))
         _state["dir"] = None
-    finally:
-        _write_lock.release()
 
 
 def internal_error(message):

@@ -163,7 +163,7 @@ def _bootstrap(self, *args, **kwargs):
             if worker:
                 from parascope_harness.pools import workerside
                 workerside.after_exit(self, exitcode)
-                _emit_worker("worker_exit", pool_id)
+                _worker_exited(pool_id)
             elif lane_site is not None:
                 from parascope_harness import lanes
                 lanes.emit_lane("process", self.name, lanes.describe_target(
@@ -178,13 +178,22 @@ def _emit_worker(kind, pool_id):
                  "tid": threading.get_native_id(), "kind": "process"})
 
 
+_exited = []
+
+
+def _worker_exited(pool_id):
+    if not _exited:
+        _exited.append(True)
+        _emit_worker("worker_exit", pool_id)
+
+
 def _flush_on_sigterm(pool_id):
     """Pool.terminate() SIGTERMs idle workers: write their events first, then die the same way."""
     if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         return
 
     def on_sigterm(signum, frame):
-        _emit_worker("worker_exit", pool_id)
+        _worker_exited(pool_id)
         events.flush(0.5)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
