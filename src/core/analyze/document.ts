@@ -60,7 +60,7 @@ export class ParsedDocument {
       if (!top) {
         top = shallowTop(stmtText, slice.start, this.moduleScope);
         top.gateVersion = this.gate.version;
-        if (this.gate.isHot(stmtText)) {
+        if (slice.unclosed || this.gate.isHot(stmtText)) {
           this.lower(top);
           parsed += 1;
         }

@@ -132,7 +132,7 @@ export class Resolver {
   private compute(expr: Expr, scope: Scope): Value[] {
     switch (expr.t) {
       case 'name':
-        return this.nameValues(expr.id, scope);
+        return this.nameValues(expr.id, scope, expr);
       case 'attr':
         return this.values(expr.obj, scope).flatMap((obj) => this.attribute(obj, expr.attr));
       case 'call':
@@ -165,9 +165,17 @@ export class Resolver {
     }
   }
 
-  nameValues(name: string, scope: Scope): Value[] {
-    const bindings = this.lookup(name, scope);
+  nameValues(name: string, scope: Scope, at?: Span): Value[] {
+    let bindings = this.lookup(name, scope);
     if (!bindings) return [{ v: 'symbol', name: normalize(`builtins.${name}`), method: undefined }];
+    if (at && bindings.length > 1) {
+      // Inside `with X as name:` the name is X's value (a name reused for several pools in one function).
+      let inner: Extract<Binding, { k: 'with' }> | null = null;
+      for (const b of bindings) {
+        if (b.k === 'with' && b.stmt.top === at.top && b.stmt.s <= at.s && at.e <= b.stmt.e && (!inner || b.stmt.s >= inner.stmt.s)) inner = b;
+      }
+      if (inner) bindings = [inner];
+    }
     const out: Value[] = [];
     for (const b of bindings) for (const value of this.bindingValues(b)) out.push(value);
     return out;

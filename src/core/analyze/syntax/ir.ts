@@ -390,5 +390,5 @@ export type Binding =
   | { k: 'def'; def: Def; node: Span; guarded: boolean }
   | { k: 'class'; cls: ClassDef; node: Span; guarded: boolean }
   | { k: 'param'; fn: Def | Lambda; index: number; param: Param; node: Span; guarded: false }
-  | { k: 'with'; value: Expr; node: Span; whole: boolean; guarded: boolean; scope: Scope }
+  | { k: 'with'; value: Expr; node: Span; whole: boolean; guarded: boolean; scope: Scope; stmt: Span }
   | { k: 'loop' | 'except' | 'other'; node: Span; guarded: boolean };

@@ -669,7 +669,7 @@ export class Lowerer {
     this.children((type) => {
       if (type === 'with_clause') {
         this.children((t) => {
-          if (t === 'with_item') this.children((tt) => this.withItem(tt, items));
+          if (t === 'with_item') this.children((tt) => this.withItem(tt, items, { top: this.top, s, e }));
         });
       } else if (type === 'block') {
         const withs = items.map((i) => i.value);
@@ -682,9 +682,9 @@ export class Lowerer {
     return { top: this.top, s, e, k: 'with', items, body };
   }
 
-  private withItem(type: string, items: WithItem[]): void {
+  private withItem(type: string, items: WithItem[], stmt: Span): void {
     if (type === 'parenthesized_expression') {
-      this.children((t) => this.withItem(t, items));
+      this.children((t) => this.withItem(t, items, stmt));
       return;
     }
     if (type !== 'as_pattern') {
@@ -707,7 +707,7 @@ export class Lowerer {
       const scope = this.scope;
       const guarded = this.ctx.guarded;
       const node: Span = target;
-      this.bindTarget(target, (whole) => ({ k: 'with', value: v, node, whole, guarded, scope }));
+      this.bindTarget(target, (whole) => ({ k: 'with', value: v, node, whole, guarded, scope, stmt }));
     }
   }
 
@@ -926,6 +926,16 @@ export class Lowerer {
       }
       case 'named_expression':
         return this.walrus();
+      case 'type': {
+        // An annotation: the expression inside.
+        let inner: Expr | null = null;
+        let count = 0;
+        this.children((t) => {
+          count += 1;
+          if (count === 1) inner = this.expr(t);
+        });
+        return count === 1 && inner ? inner : this.opaque(type);
+      }
       case 'keyword_argument':
         return this.keyword();
       default:
@@ -939,7 +949,7 @@ export class Lowerer {
     const e = this.end;
     const text = this.text.slice(s, e);
     if (kind === 'ERROR' && this.top.syntaxError === null) this.top.syntaxError = s;
-    if (kind === 'type' || isInert(text)) {
+    if (isInert(text)) {
       const names = readNames(text);
       for (const name of names) this.read(name);
       return { top: this.top, s, e, t: 'opaque', kind, names, parts: [] };

@@ -18,6 +18,8 @@ export interface StatementSlice {
   start: number;
   /** Offset just after its last code character (trailing blank and comment lines excluded). */
   end: number;
+  /** A bracket or string was still open where the statement ended (it cannot parse cleanly). */
+  unclosed: boolean;
 }
 
 const CONTINUES = /^(?:else|elif|except|finally)\b/;
@@ -33,6 +35,8 @@ export function splitStatements(text: string): StatementSlice[] {
   let decorating = false;
   /** Offset just after the last code character seen (for `end`). */
   let lastCode = 0;
+  /** A string ran to the end of the text. */
+  let unterminated = false;
   let i = 0;
   while (i < n) {
     // ── at the start of a line ──
@@ -49,9 +53,10 @@ export function splitStatements(text: string): StatementSlice[] {
       if (newStatement) {
         if (current) {
           current.end = lastCode;
+          current.unclosed = depth > 0;
           out.push(current);
         }
-        current = { start: lineStart, end: lineStart };
+        current = { start: lineStart, end: lineStart, unclosed: false };
         depth = 0;
         decorating = head.startsWith('@');
       } else if (decorating && DEFINITION.test(head)) {
@@ -59,7 +64,7 @@ export function splitStatements(text: string): StatementSlice[] {
       }
     } else if (!blank && current === null) {
       // Indented code before any statement (a fragment): keep it as a statement of its own.
-      current = { start: lineStart, end: lineStart };
+      current = { start: lineStart, end: lineStart, unclosed: false };
     }
     // ── scan the rest of the logical line (strings and brackets may continue past it) ──
     i = j;
@@ -87,7 +92,9 @@ export function splitStatements(text: string): StatementSlice[] {
         continue;
       }
       if (c === 34 || c === 39 /* " ' */) {
-        i = skipString(text, i, prefixAt(text, i));
+        const end = skipString(text, i, prefixAt(text, i));
+        if (end >= n && !closedAt(text, i, end)) unterminated = true;
+        i = end;
         lastCode = i;
         continue;
       }
@@ -99,9 +106,17 @@ export function splitStatements(text: string): StatementSlice[] {
   }
   if (current) {
     current.end = Math.max(lastCode, current.start);
+    current.unclosed = depth > 0 || unterminated;
     out.push(current);
   }
   return out;
+}
+
+/** True when the string starting at `start` really ends with its closing quote at `end`. */
+function closedAt(text: string, start: number, end: number): boolean {
+  const q = text[start];
+  const triple = text.startsWith(q.repeat(3), start);
+  return triple ? end - start >= 6 && text.endsWith(q.repeat(3)) : end - start >= 2 && text[end - 1] === q;
 }
 
 /** The string prefix letters just before a quote (`rb`, `f`…), lower-cased. */
