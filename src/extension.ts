@@ -3,7 +3,10 @@
  * and nothing heavy at activation (the Python parser loads on the first Python file).
  */
 import * as vscode from 'vscode';
-import { PANEL_VIEW_TYPE } from './host/commandIds';
+import { CommandId, PANEL_VIEW_TYPE } from './host/commandIds';
+import { RunController } from './host/run/controller';
+import { SweepController } from './host/sweep/controller';
+import { SweepCodeLensProvider } from './host/sweep/codeLens';
 import { registerCommands } from './host/commands';
 import type { Services } from './host/services';
 import { UtilizationPanel } from './panel/panel';
@@ -12,15 +15,22 @@ import { createApi, type ParascopeApi } from './host/api';
 export function activate(context: vscode.ExtensionContext): ParascopeApi {
   const log = vscode.window.createOutputChannel('Parascope', { log: true });
   const panel = new UtilizationPanel(context, {
-    stopRun: () => void vscode.commands.executeCommand('parascope.stop'),
-    exportReport: () => void vscode.commands.executeCommand('parascope.export'),
-    rerunSweep: () => void vscode.commands.executeCommand('parascope.sweep'),
+    stopRun: () => void vscode.commands.executeCommand(CommandId.stop),
+    exportReport: (format, target) => void vscode.commands.executeCommand(CommandId.export, format, target),
+    rerunSweep: () => void vscode.commands.executeCommand(CommandId.sweep),
   });
-  const services: Services = { context, panel, log };
+  const runs = new RunController(panel, log);
+  const sweeps = new SweepController(panel, log);
+  const services: Services = { context, panel, log, runs, sweeps };
+  const lenses = new SweepCodeLensProvider(sweeps);
   context.subscriptions.push(
     log,
     panel,
+    runs,
+    sweeps,
+    lenses,
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panel.serializer()),
+    vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, lenses),
     ...registerCommands(services),
   );
   return createApi(services);

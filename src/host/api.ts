@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { PanelState, FromWebviewMessage } from '../protocol';
+import type { Report, SweepReport } from '../core/report/model';
 import type { Services } from './services';
 
 export interface ParascopeApi {
@@ -13,6 +14,12 @@ export interface ParascopeApi {
   panelVisible(): boolean;
   /** Validated messages from the webview (`ready` when it has loaded). */
   onDidReceiveWebviewMessage: vscode.Event<FromWebviewMessage>;
+  /** Each finished run's report (also cancelled and failed runs). */
+  onDidFinishRun: vscode.Event<Report>;
+  /** Each finished sweep. */
+  onDidFinishSweep: vscode.Event<SweepReport>;
+  /** The workload's main pid while a run is live. */
+  livePid(): number | undefined;
 }
 
 export function createApi(services: Services): ParascopeApi {
@@ -20,5 +27,8 @@ export function createApi(services: Services): ParascopeApi {
     panelState: () => services.panel.store.snapshot(),
     panelVisible: () => services.panel.visible,
     onDidReceiveWebviewMessage: services.panel.onDidReceiveMessage,
+    onDidFinishRun: services.runs.onDidFinishRun,
+    onDidFinishSweep: services.sweeps.onDidFinishSweep,
+    livePid: () => services.runs.livePid,
   };
 }

@@ -4,9 +4,13 @@
  */
 import type * as vscode from 'vscode';
 import type { UtilizationPanel } from '../panel/panel';
+import type { RunController } from './run/controller';
+import type { SweepController } from './sweep/controller';
 
 export interface Services {
   context: vscode.ExtensionContext;
   panel: UtilizationPanel;
   log: vscode.LogOutputChannel;
+  runs: RunController;
+  sweeps: SweepController;
 }

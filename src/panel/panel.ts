@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import { PANEL_VIEW_TYPE } from '../host/commandIds';
-import { parseFromWebview, type FromWebviewMessage, type ToWebviewMessage } from '../protocol';
+import { parseFromWebview, type ExportFormat, type ExportTarget, type FromWebviewMessage, type ToWebviewMessage } from '../protocol';
 import { panelHtml } from './html';
 import { PanelStore } from '../panelState';
 import { loadPersisted, persist } from './persistence';
@@ -16,7 +16,7 @@ import { loadPersisted, persist } from './persistence';
 /** What the panel asks the rest of the extension to do (the webview's commands). */
 export interface PanelActions {
   stopRun(): void;
-  exportReport(format: 'json' | 'html' | 'trace'): void;
+  exportReport(format: ExportFormat, target: ExportTarget): void;
   rerunSweep(): void;
 }
 
@@ -110,7 +110,7 @@ export class UtilizationPanel implements vscode.Disposable {
         this.actions.stopRun();
         break;
       case 'exportReport':
-        this.actions.exportReport(message.format);
+        this.actions.exportReport(message.format, message.target ?? 'run');
         break;
       case 'rerunSweep':
         this.actions.rerunSweep();

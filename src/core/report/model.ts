@@ -199,4 +199,6 @@ export interface SweepReport {
   recommendation: { pool: PoolKind; workers: number; reason: string } | null;
   /** The sweep was cancelled: `points` hold what was measured before. */
   cancelled?: boolean;
+  /** Where the script creates its pools (from the runs), for the editor's CodeLens. */
+  poolSites?: SourceSite[];
 }

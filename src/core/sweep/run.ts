@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
-import type { PoolKind, PythonInfo, Report, StartMethod, SweepPoint, SweepReport } from '../report/model';
+import type { PoolKind, PythonInfo, Report, SourceSite, StartMethod, SweepPoint, SweepReport } from '../report/model';
 import type { SweepProgress } from '../../protocol';
 import { resolveInterpreter } from '../python/interpreter';
 import { readCpuQuota } from '../sample/cgroup';
@@ -77,6 +77,7 @@ export async function runSweep(request: SweepRequest, observer: SweepObserver = 
   const startedAt = new Date().toISOString();
   const points: SweepPoint[] = [];
   const stoppedEarly: string[] = [];
+  const poolSites = new Map<string, SourceSite>();
   let python: PythonInfo = interpreter;
   let planned = 1 + pools.length * counts.length;
   let done = 0;
@@ -111,6 +112,9 @@ export async function runSweep(request: SweepRequest, observer: SweepObserver = 
       request.signal?.addEventListener('abort', abort, { once: true });
       const report = await handle.done.finally(() => request.signal?.removeEventListener('abort', abort));
       python = report.python;
+      for (const instance of report.pool.instances) {
+        if (instance.site) poolSites.set(`${instance.site.file}:${instance.site.line}`, instance.site);
+      }
       if (report.cancelled || request.signal?.aborted) return null;
       measured.walls.push(report.wallSeconds);
       measured.coresUsed.push(report.coresUsed);
@@ -196,5 +200,6 @@ export async function runSweep(request: SweepRequest, observer: SweepObserver = 
     stoppedEarly,
     recommendation: best,
     cancelled,
+    poolSites: [...poolSites.values()],
   };
 }

@@ -2,8 +2,19 @@ import type * as vscode from 'vscode';
 import type { Services } from '../services';
 import { registerShowPanel } from './showPanel';
 import { registerPending } from './pending';
+import { registerRun } from './run';
+import { registerStop } from './stop';
+import { registerExport } from './export';
+import { registerSweep } from './sweep';
 
 /** Registers every contributed command; one file per command. */
 export function registerCommands(services: Services): vscode.Disposable[] {
-  return [registerShowPanel(services), ...registerPending(services)];
+  return [
+    registerShowPanel(services),
+    registerRun(services),
+    registerSweep(services),
+    registerStop(services),
+    registerExport(services),
+    ...registerPending(services),
+  ];
 }

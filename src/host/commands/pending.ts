@@ -11,10 +11,6 @@ export function registerPending(_services: Services): vscode.Disposable[] {
       void vscode.window.showInformationMessage(`Parascope: ${what} is not available in this build yet (it arrives with issue #${issue}).`);
     });
   return [
-    pending(CommandId.run, 'running a script under a pool', 5, true),
-    pending(CommandId.sweep, 'sweeping pool sizes', 7, true),
     pending(CommandId.check, 'checking parallel safety', 6),
-    pending(CommandId.stop, 'stopping a run', 5),
-    pending(CommandId.export, 'exporting a report', 5),
   ];
 }
