@@ -157,6 +157,9 @@ export function liftNestedDef(view: ModuleView, def: Def): Fix | null {
   let lineEnd = source.indexOf('\n', top.base + def.e);
   lineEnd = lineEnd === -1 ? source.length : lineEnd + 1;
   const lines = source.slice(lineStart, lineEnd).split('\n');
+  // The blank lines after it go too (they separated it from the rest of the body).
+  let removeEnd = lineEnd;
+  for (let m = /^[ \t]*\r?\n/.exec(source.slice(removeEnd)); m; m = /^[ \t]*\r?\n/.exec(source.slice(removeEnd))) removeEnd += m[0].length;
   const dedented: string[] = [];
   for (const line of lines) {
     if (line.trim() === '') dedented.push('');
@@ -168,7 +171,7 @@ export function liftNestedDef(view: ModuleView, def: Def): Fix | null {
     title: `Move \`${def.name}\` to module level`,
     edits: [
       { start: top.base, end: top.base, text: `${moved}\n\n` },
-      { start: lineStart, end: lineEnd, text: '' },
+      { start: lineStart, end: removeEnd, text: '' },
     ],
   };
 }

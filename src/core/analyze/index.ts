@@ -120,6 +120,11 @@ export class AnalysisDocument {
     return this.doc.source;
   }
 
+  /** What the last update parsed (statements parsed, shallow ones left). */
+  get updateStats(): { statements: number; parsed: number; shallow: number } {
+    return this.doc.stats;
+  }
+
   /** Runs every rule on the current text. */
   analyze(options: AnalyzeOptions = {}): AnalysisResult {
     let view = new ModuleView(this.doc, options);
