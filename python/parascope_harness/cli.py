@@ -106,8 +106,9 @@ def main(argv=None):
         sys.exit(0 if not exc.args[0] else EXIT_USAGE)
     if not os.path.exists(script):
         shown = script if sys.version_info < (3, 9) else os.path.abspath(script)
+        program = getattr(sys, "orig_argv", None) or [os.path.basename(sys.executable)]
         sys.stderr.write("%s: can't open file %r: [Errno 2] No such file or directory\n"
-                         % (os.path.basename(sys.executable), shown))
+                         % (program[0], shown))
         sys.exit(EXIT_USAGE)
     try:
         from parascope_harness import install

@@ -7,9 +7,10 @@ reducers (ForkingPickler's and ``copyreg``'s), then ``__reduce_ex__(protocol)``
 with its arguments, state (``dict`` or ``(dict, slots)``) and list/dict items -
 and records each object whose reduction raises or whose reference lookup fails.
 
-Breadth first, with containers of plain values skipped without being counted,
-so a million-item list with one lock at the end costs one pass over the list.
-Bounded by depth, node count and time; a cut-short walk says so.
+Depth first (children in order), with plain values and small containers of
+plain values skipped without being counted, so a million-item list with one lock
+at the end costs one pass over the list. Bounded by depth, node count, failures
+found and time; a cut-short walk says so.
 """
 import copyreg
 import functools
@@ -23,6 +24,7 @@ ATOMIC = frozenset((int, float, complex, str, bytes, bool, type(None), bytearray
 MAX_DEPTH = 100
 MAX_NODES = 200000
 MAX_SECONDS = 2.0
+MAX_FAILURES = 100
 
 
 class Failure:
@@ -129,14 +131,12 @@ def walk(roots, reducers=None, protocol=None, max_nodes=MAX_NODES, max_seconds=M
     result = Result()
     seen = set()
     keep = []  # keep walked temporaries alive so their ids stay unique
-    queue = [(path, obj, 0, None) for path, obj in roots if type(obj) not in ATOMIC]
+    stack = [(path, obj, 0, None) for path, obj in roots if type(obj) not in ATOMIC]
+    stack.reverse()
     family = _sync_family()
     deadline = time.monotonic() + max_seconds
-    head = 0
-    while head < len(queue):
-        path, obj, depth, within = queue[head]
-        queue[head] = None
-        head += 1
+    while stack:
+        path, obj, depth, within = stack.pop()
         if id(obj) in seen:
             continue
         seen.add(id(obj))
@@ -148,13 +148,18 @@ def walk(roots, reducers=None, protocol=None, max_nodes=MAX_NODES, max_seconds=M
         if not result.nodes & 1023 and time.monotonic() > deadline:
             result.truncated = "stopped after %.1f s" % max_seconds
             break
+        if len(result.failures) >= MAX_FAILURES:
+            result.truncated = "stopped after %d failing objects" % MAX_FAILURES
+            break
         if depth > MAX_DEPTH:
             result.truncated = "stopped at depth %d" % MAX_DEPTH
             continue
         if within is None and isinstance(obj, family):
             t = type(obj)
             within = "%s.%s" % (t.__module__, t.__qualname__)
-        _visit(path, obj, depth, within, queue, result, reducers, protocol)
+        pushed = len(stack)
+        _visit(path, obj, depth, within, stack, result, reducers, protocol)
+        stack[pushed:] = stack[pushed:][::-1]  # so that children are visited in order
     return result
 
 

@@ -125,13 +125,7 @@ def kill_descendants(pool=None):
     for worker in list(getattr(pool, "_pool", None) or ()):
         if getattr(worker, "pid", None):
             _kill(worker.pid)
-    for _attempt in range(10):
-        pids = limits.descendants(os.getpid())
-        if not pids:
-            break
-        for pid in pids:
-            _kill(pid)
-        time.sleep(0.02)
+    limits.kill_tree(os.getpid())
 
 
 def _kill(pid):

@@ -16,10 +16,12 @@ from parascope_harness import state
 
 EXIT_PROCESS_LIMIT = 124
 _own_starts = [0]
+_watching = []
 
 
 def _reset_after_fork():
     _own_starts[0] = 0
+    del _watching[:]
 
 
 if hasattr(os, "register_at_fork"):
@@ -62,6 +64,31 @@ def descendants(root, parents=None):
     return found
 
 
+def kill_tree(root):
+    """SIGKILL every live descendant of ``root`` except this process.
+
+    The tree is frozen first (SIGSTOP, rescanning until no new process appears), so
+    nothing forks meanwhile and no process is re-parented out of sight before the kill.
+    """
+    me = os.getpid()
+    stopped = []
+    for _attempt in range(20):
+        fresh = [pid for pid in descendants(root) if pid != me and pid not in stopped]
+        if not fresh:
+            break
+        for pid in fresh:
+            try:
+                os.kill(pid, signal.SIGSTOP)
+            except OSError:
+                pass
+        stopped.extend(fresh)
+    for pid in stopped:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 def _generation(main_pid):
     """How many parents separate this process from the main one (stops at 3)."""
     pid, depth = os.getpid(), 0
@@ -80,9 +107,12 @@ def note_process_start():
     if config is None or not config.max_processes or config.main_pid is None:
         return
     main_pid = config.main_pid
-    if os.getpid() == main_pid:
+    if os.getpid() == main_pid and not _watching:
+        _watching.append(True)
         from parascope_harness import events
-        events.add_periodic(check_stop)  # the main process watches for a stop request
+        events.add_periodic(check_stop)  # the main process watches for a stop request...
+        import atexit
+        atexit.register(check_stop)  # ...until its very end
     _own_starts[0] += 1
     if _own_starts[0] <= config.max_processes // 4 and _generation(main_pid) < 2:
         return
@@ -95,14 +125,11 @@ def note_process_start():
     if os.getpid() == main_pid:
         from parascope_harness import hang
         hang.stop_run(message, EXIT_PROCESS_LIMIT)
-    with open(_stop_file(main_pid), "w") as f:
+    path = _stop_file(main_pid)
+    with open(path + ".%d" % os.getpid(), "w") as f:
         f.write(message)
-    for pid in live:
-        if pid != os.getpid():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+    os.replace(path + ".%d" % os.getpid(), path)  # the main process never reads half a message
+    kill_tree(main_pid)
     os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -101,7 +101,7 @@ def row_lines(path):
     rows = {}
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
-            match = re.search(r"# ROW ([\w-]+)", line)
+            match = re.search(r"# ROW ([\w.-]+)", line)
             if match:
                 rows[match.group(1)] = number
     return rows

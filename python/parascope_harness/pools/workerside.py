@@ -32,17 +32,18 @@ class ResultQueue(_SimpleQueue):
             _result_failed(rec, obj, exc)
             return _SimpleQueue.put(self, obj)  # raise the stdlib's own exception, from the stdlib's frames
         pickle_seconds = _perf() - p0
+        tasks.clear()
+        ok, error = _outcome(obj)
+        if not ok:
+            _check_rebuild(rec, data, error)
+        # Recorded before the result is sent: once the parent has it, it may terminate us.
+        tasks.finish(rec, ok, None if ok else tasks.describe_error(error), len(data),
+                     pickle_seconds, end, cpu_end)
         if self._wlock is None:
             self._writer.send_bytes(data)
         else:
             with self._wlock:
                 self._writer.send_bytes(data)
-        tasks.clear()
-        ok, error = _outcome(obj)
-        if not ok:
-            _check_rebuild(rec, data, error)
-        tasks.finish(rec, ok, None if ok else tasks.describe_error(error), len(data),
-                     pickle_seconds, end, cpu_end)
 
 
 def _outcome(obj):

@@ -1,0 +1,120 @@
+"""The event stream: common fields, the process event, worker and lane events, bounded buffering."""
+import os
+import sys
+import tempfile
+import unittest
+
+from test.python import support
+
+sys.path.insert(0, support.HARNESS)
+from parascope_harness import events  # noqa: E402
+
+SCRIPT = support.script("lanes.py")
+
+
+class EventStreamTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.rows = support.row_lines(SCRIPT)
+        cls.fork = support.harness([SCRIPT, "fork"])
+        cls.spawn = support.harness([SCRIPT, "spawn"])
+
+    @classmethod
+    def tearDownClass(cls):
+        support.cleanup()
+
+    def test_every_event_has_type_time_and_pid(self):
+        run = self.fork.result()
+        self.assertEqual(run.code, 0, run.describe())
+        files = os.listdir(run.events_dir)
+        self.assertTrue(all(f.startswith("events-") and f.endswith(".jsonl") for f in files))
+        for event in run.events:
+            self.assertIsInstance(event["ev"], str)
+            self.assertIsInstance(event["t"], float)
+            self.assertIsInstance(event["pid"], int)
+        for name in files:
+            pid = int(name[len("events-"):-len(".jsonl")])
+            in_file = support.read_events(run.events_dir)
+            self.assertTrue(any(e["pid"] == pid and e["ev"] == "process" for e in in_file), name)
+
+    def test_process_event(self):
+        run = self.fork.result()
+        main = run.of("process", role="main")
+        self.assertEqual(len(main), 1)
+        main = main[0]
+        self.assertEqual(main["argv"], [SCRIPT, "fork"])
+        self.assertEqual(main["python"]["version"], "%d.%d.%d" % sys.version_info[:3])
+        self.assertEqual(main["python"]["executable"], sys.executable)
+        self.assertIsInstance(main["python"]["gilEnabled"], bool)
+        self.assertIn(main["startMethod"], ("fork", "spawn", "forkserver"))
+        workers = run.of("process", role="worker")
+        self.assertEqual(len(workers), 2)
+        self.assertTrue(all(w["ppid"] == main["pid"] for w in workers))
+        self.assertEqual(len(run.of("process", role="child")), 1)
+
+    def test_lanes_for_raw_threads_and_processes_only(self):
+        for run in (self.fork.result(), self.spawn.result()):
+            lanes = run.of("lane")
+            by_name = {lane["name"]: lane for lane in lanes}
+            self.assertEqual(sorted(by_name), ["proc", "spinner-0", "spinner-1", "subclassed"], lanes)
+            main_pid = run.of("process", role="main")[0]["pid"]
+            for name in ("spinner-0", "spinner-1"):
+                lane = by_name[name]
+                self.assertEqual((lane["kind"], lane["pid"], lane["target"]), ("thread", main_pid, "spin"))
+                self.assertEqual(lane["site"]["line"], self.rows["thread"])
+                self.assertLess(lane["start"], lane["end"])
+            self.assertEqual(by_name["subclassed"]["site"]["line"], self.rows["subclass"])
+            self.assertEqual(by_name["subclassed"]["target"], "Worker.run")
+            proc = by_name["proc"]
+            self.assertEqual(proc["kind"], "process")
+            self.assertNotEqual(proc["pid"], main_pid)
+            self.assertEqual(proc["site"]["line"], self.rows["process"])
+            self.assertNotEqual(by_name["spinner-0"]["tid"], by_name["spinner-1"]["tid"])
+
+    def test_worker_events_for_pool_workers(self):
+        run = self.fork.result()
+        pool = run.of("pool")[0]
+        starts = run.of("worker_start", poolId=pool["poolId"])
+        exits = run.of("worker_exit", poolId=pool["poolId"])
+        self.assertEqual(len(starts), 2)
+        self.assertEqual({e["pid"] for e in starts}, {e["pid"] for e in exits})
+        self.assertTrue(all(e["kind"] == "process" for e in starts))
+        tasks = run.of("task", poolId=pool["poolId"])
+        self.assertEqual(len(tasks), 4)
+        for task in tasks:
+            self.assertLessEqual(task["start"], task["end"])
+            self.assertGreater(task["cpuSeconds"], 0)
+            self.assertGreater(task["argBytes"], 0)
+            self.assertGreater(task["resultBytes"], 0)
+            self.assertGreaterEqual(task["pickleSeconds"], 0)
+            self.assertTrue(task["ok"])
+            self.assertEqual(task["chunk"], 1)
+        self.assertEqual(len(run.of("pool_end", poolId=pool["poolId"])), 1)
+
+
+class BufferTest(unittest.TestCase):
+    def test_full_buffer_drops_and_counts(self):
+        directory = tempfile.mkdtemp(prefix="parascope-test-")
+        limit, state = events.BUFFER_LIMIT, dict(events._state)
+        try:
+            events.BUFFER_LIMIT = 10
+            events._state.update({"dir": directory, "announce": None, "fd": None})
+            for i in range(25):
+                events.emit({"ev": "x", "t": 0.0, "i": i})
+            events.flush()
+            written = support.read_events(directory)
+            self.assertEqual([e["i"] for e in written if e["ev"] == "x"], list(range(10)))
+            self.assertEqual([e["count"] for e in written if e["ev"] == "dropped"], [15])
+        finally:
+            if events._state["fd"] is not None:
+                os.close(events._state["fd"])
+            events.BUFFER_LIMIT = limit
+            events._state.clear()
+            events._state.update(state)
+            events._buf.clear()
+            import shutil
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main()
