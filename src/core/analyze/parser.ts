@@ -22,7 +22,12 @@ let loading: Promise<PythonGrammar> | undefined;
 export function wasmFolder(): string {
   const bundled = join(__dirname, 'wasm');
   if (existsSync(join(bundled, 'tree-sitter-python.wasm'))) return bundled;
-  return join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+  return join(dirname(resolvePackage('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+}
+
+/** `require.resolve` at run time (only the unbundled tests get here; esbuild need not follow it). */
+function resolvePackage(request: string): string {
+  return require.resolve(request);
 }
 
 /** Loads the parser once (lazily); later calls return the same grammar. */

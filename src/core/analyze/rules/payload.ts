@@ -35,7 +35,10 @@ interface Payload {
 
 interface Problem {
   rule: string;
-  message: string;
+  /** Who is named first (default: the expression's text). */
+  subject?: string;
+  /** The rest of the sentence after "<subject> passed to <where>". */
+  what: string;
   fix?: () => ReturnType<typeof liftLambda>;
 }
 
@@ -149,88 +152,112 @@ function inspect(ctx: RuleContext, payload: Payload, expr: Expr, scope: Scope, d
   const key = `${first.rule}:${abs(expr)}:${expr.e}`;
   if (seen.has(key)) return;
   seen.add(key);
-  ctx.report({ rule: first.rule, at: expr, message: first.message, fix: first.fix?.() ?? undefined });
+  const subject = first.subject ?? `\`${describe(expr)}\``;
+  ctx.report({ rule: first.rule, at: expr, message: `${subject} ${use(payload)} ${first.what}`, fix: first.fix?.() ?? undefined });
+}
+
+/** How the payload travels: "passed to Pool.map", "used as a Process target"… */
+function use(payload: Payload): string {
+  switch (payload.role) {
+    case 'target':
+      return 'used as a Process target';
+    case 'initializer':
+      return `used as the ${payload.where}`;
+    default:
+      return `passed to ${payload.where}`;
+  }
+}
+
+const PICKLE = 'which cannot be pickled';
+
+/** Advice for a thread primitive, by what it is. */
+function threadAdvice(label: string): string {
+  if (label.startsWith('logging')) return 'set up logging in the worker (for example in the pool initializer)';
+  if (label === 'queue.Queue') return 'use a multiprocessing.Manager().Queue() proxy';
+  if (label === 'threading.local') return 'create it in the worker';
+  return 'use a Manager() proxy (manager.Lock(), manager.Event()…) or create it in the worker';
 }
 
 function problemOf(view: ModuleView, payload: Payload, expr: Expr, value: Value, depth: number): Problem | null {
-  const name = `\`${describe(expr)}\``;
   switch (value.v) {
     case 'lambda':
       return lambdaProblem(view, payload, expr, value.fn);
     case 'def':
       return defProblem(view, payload, expr, value.def);
     case 'instance':
-      return instanceProblem(view, payload, name, value.cls, depth);
+      return instanceProblem(view, value.cls, depth, 'is');
     case 'bound': {
-      if (isLocal(value.cls.scope)) {
-        return { rule: 'PAR003', message: `${name} passed to ${payload.where} is a method of class \`${value.cls.name}\` defined inside a function, which cannot be pickled; define the class at module level` };
+      if (isLocal(value.cls.scope.parent)) {
+        return { rule: 'PAR003', what: `is a method of \`${value.cls.name}\`, a class defined inside a function, ${PICKLE}; define the class at module level` };
       }
-      const inner = value.self.map((s) => (s.v === 'instance' ? instanceProblem(view, payload, name, s.cls, depth + 1) : null));
+      const inner = value.self.map((s) => (s.v === 'instance' ? instanceProblem(view, s.cls, depth + 1, 'pickles its') : null));
       const found = inner.find((p) => p !== null);
       if (!found || inner.some((p) => p === null)) return null;
-      return { rule: found.rule, message: `bound method ${name} passed to ${payload.where} pickles its instance, ${found.message.replace(/^`[^`]*` /, '')}` };
+      return { rule: found.rule, what: `is a bound method: it ${found.what}` };
     }
     case 'partial': {
       const call = value.call;
       const parts = [call.args[0], ...call.args.slice(1), ...call.keywords.map((k) => k.value)].filter((e): e is Expr => Boolean(e));
       for (const part of parts) {
+        const role: Role = part === call.args[0] ? payload.role : 'item';
         const inner = view.values(part, call.scope).filter((v) => v.v !== 'const');
-        const ps = inner.map((v) => problemOf(view, { ...payload, role: part === call.args[0] ? payload.role : 'item' }, part, v, depth + 1));
+        const ps = inner.map((v) => problemOf(view, { ...payload, role }, part, v, depth + 1));
         if (ps.length && ps.every((p) => p !== null)) {
           const p = ps[0] as Problem;
-          return { rule: p.rule, message: `functools.partial ${name} passed to ${payload.where} wraps \`${describe(part)}\`, which cannot be pickled (${p.message})` };
+          return { rule: p.rule, what: `is a functools.partial whose \`${describe(part)}\` ${p.what}` };
         }
       }
       return null;
     }
     case 'threadlock':
-      return { rule: 'PAR005', message: `${name} passed to ${payload.where} is a ${value.label}, which cannot be pickled; create it in the worker or use a Manager().Lock() proxy` };
+      return { rule: 'PAR005', what: `is a ${value.label}, ${PICKLE}; ${threadAdvice(value.label)}` };
     case 'thread':
-      return { rule: 'PAR005', message: `${name} passed to ${payload.where} is a threading.Thread, which cannot be pickled` };
+      return { rule: 'PAR005', what: `is a threading.Thread, ${PICKLE}; start threads inside the worker` };
     case 'file':
-      return { rule: 'PAR006', message: `${name} passed to ${payload.where} is an ${value.label}, which cannot be pickled; pass the path and open it in the worker` };
+      return { rule: 'PAR006', what: `is ${value.label}, ${PICKLE}; pass the path and open it in the worker` };
     case 'generator':
-      return { rule: 'PAR007', message: `${name} passed to ${payload.where} is a ${value.label}, which cannot be pickled; pass a list instead` };
+      return { rule: 'PAR007', what: `is a ${value.label}, ${PICKLE}; pass a list instead` };
     case 'view':
-      return { rule: 'PAR008', message: `${name} passed to ${payload.where} is a dict view, which cannot be pickled; wrap it in list()` };
+      return { rule: 'PAR008', what: `is a dict view, ${PICKLE}; wrap it in list()` };
     case 'module':
-      return { rule: 'PAR008', message: `${name} passed to ${payload.where} is the module \`${value.name}\`, which cannot be pickled; import it in the worker` };
+      return { rule: 'PAR008', what: `is the module \`${value.name}\`, ${PICKLE}; import it in the worker instead` };
     case 'mpshared':
       if (payload.role === 'inherited' || payload.role === 'target' || payload.role === 'initializer') return null;
-      return { rule: 'PAR009', message: `${name} passed in a ${payload.where} task is a ${value.label}, which may only be shared by inheritance (Process args or the pool's initargs); use a Manager() proxy or the initializer` };
+      return {
+        rule: 'PAR009',
+        what: `is a ${value.label}, which may only be shared by inheritance (Process args or the pool's initargs); use a Manager() proxy or the pool initializer`,
+      };
     case 'ntinstance':
       if (!value.binding || value.binding === value.typename) return null;
-      return { rule: 'PAR004', message: `${name} passed to ${payload.where} is a namedtuple named "${value.typename}" but bound to \`${value.binding}\`, so pickle cannot find its class; name them the same` };
+      return { rule: 'PAR004', what: `is a namedtuple named "${value.typename}" but bound to \`${value.binding}\`, so pickle cannot find its class; give them the same name` };
     default:
       return null;
   }
 }
 
 function lambdaProblem(view: ModuleView, payload: Payload, expr: Expr, fn: Lambda): Problem | null {
-  const role = payload.role === 'task' ? 'task' : payload.role === 'target' ? 'target' : payload.role === 'initializer' ? 'initializer' : 'argument';
   const inline = expr === fn;
-  const label = inline ? 'lambda' : `\`${describe(expr)}\` (a lambda)`;
-  const use =
-    role === 'target' ? 'used as a Process target' : role === 'initializer' ? `used as the ${payload.where}` : `passed to ${payload.where}`;
-  const when = role === 'target' || role === 'initializer' ? ' under spawn/forkserver' : '';
-  const message = `${label} ${use} cannot be pickled${when}; define it with def at module level`;
+  const when = payload.role === 'target' || payload.role === 'initializer' ? ' under spawn/forkserver' : '';
   const fix = (): ReturnType<typeof liftLambda> => {
     if (inline && payload.liftName) return liftLambda(view, fn, payload.liftName);
     if (!inline && fn.scope.parent?.kind === 'module') return defineAssignedLambda(view, fn);
     return null;
   };
-  return { rule: 'PAR001', message, fix };
+  return {
+    rule: 'PAR001',
+    subject: inline ? 'lambda' : `\`${describe(expr)}\` (a lambda)`,
+    what: `cannot be pickled${when}; define it with def at module level`,
+    fix,
+  };
 }
 
 function defProblem(view: ModuleView, payload: Payload, expr: Expr, def: Def): Problem | null {
-  const name = `\`${describe(expr)}\``;
   const role = payload.role;
-  const as = role === 'task' ? `passed to ${payload.where}` : role === 'target' ? 'used as a Process target' : role === 'initializer' ? `used as the ${payload.where}` : `passed to ${payload.where}`;
   if (isLocal(def.scope.parent)) {
-    const outer = enclosingName(def.scope.parent);
     return {
       rule: 'PAR002',
-      message: `nested function ${name} ${as} cannot be pickled: it is local to \`${outer}\`; move it to module level`,
+      subject: `nested function \`${describe(expr)}\``,
+      what: `cannot be pickled: it is local to \`${enclosingName(def.scope.parent)}\`; move it to module level`,
       fix: () => liftNestedDef(view, def),
     };
   }
@@ -239,10 +266,7 @@ function defProblem(view: ModuleView, payload: Payload, expr: Expr, def: Def): P
   if (payload.spawnLike && role !== 'item') {
     const bindings = view.moduleScope.bindings.get(def.name) ?? [];
     if (bindings.length > 0 && bindings.every((b) => b.guarded)) {
-      return {
-        rule: 'PAR011',
-        message: `${name} ${as} is defined only inside the \`if __name__ == "__main__":\` block, which spawned children do not run; define it at module level`,
-      };
+      return { rule: 'PAR011', what: 'is defined only inside the `if __name__ == "__main__":` block, which spawned children do not run; define it at module level' };
     }
   }
   if (role === 'item' || !view.need(def)) return null;
@@ -250,18 +274,20 @@ function defProblem(view: ModuleView, payload: Payload, expr: Expr, def: Def): P
   if (wrapper) {
     return {
       rule: 'PAR004',
-      message: `${name} ${as} is decorated with \`${wrapper.decorator}\`, whose wrapper \`${wrapper.inner}\` lacks @functools.wraps, so it pickles as a local object; add @functools.wraps(${wrapper.param}) to it`,
+      what: `is decorated with \`${wrapper.decorator}\`, whose wrapper \`${wrapper.inner}\` lacks @functools.wraps, so it pickles as a local object; add @functools.wraps(${wrapper.param}) to it`,
     };
   }
   if (role === 'task' && def.yields) {
-    return { rule: 'PAR007', message: `${name} ${as} is a generator function: each result is a generator, which cannot be pickled back; return a list` };
+    return { rule: 'PAR007', what: 'is a generator function: each result is a generator, which cannot be pickled back; return a list' };
   }
   return null;
 }
 
-function instanceProblem(view: ModuleView, payload: Payload, name: string, cls: ClassDef, depth: number): Problem | null {
+/** Why an instance of a module class cannot be pickled (`verb`: "is" / "pickles its"). */
+function instanceProblem(view: ModuleView, cls: ClassDef, depth: number, verb: 'is' | 'pickles its'): Problem | null {
+  const article = verb === 'is' ? 'is a' : 'pickles its';
   if (isLocal(cls.scope.parent)) {
-    return { rule: 'PAR003', message: `${name} passed to ${payload.where} is an instance of \`${cls.name}\`, a class defined inside a function, which cannot be pickled; define the class at module level` };
+    return { rule: 'PAR003', what: `${verb === 'is' ? 'is an instance of' : 'pickles its instance of'} \`${cls.name}\`, a class defined inside a function, ${PICKLE}; define the class at module level` };
   }
   if (depth > 2 || !view.need(cls)) return null;
   if (CUSTOM_PICKLING.some((m) => cls.methods.has(m))) return null;
@@ -272,7 +298,7 @@ function instanceProblem(view: ModuleView, payload: Payload, name: string, cls: 
       const problems = values.map((v) => attributeProblem(v));
       if (problems.every((p) => p !== null)) {
         const p = problems[0] as { rule: string; label: string };
-        return { rule: p.rule, message: `${name} passed to ${payload.where} is a \`${cls.name}\` instance whose \`self.${attr}\` is a ${p.label}, which cannot be pickled; drop it in __getstate__ or create it in the worker` };
+        return { rule: p.rule, what: `${article} \`${cls.name}\` instance whose \`self.${attr}\` is ${p.label}, ${PICKLE}; drop it in __getstate__ or create it in the worker` };
       }
     }
   }
@@ -282,13 +308,13 @@ function instanceProblem(view: ModuleView, payload: Payload, name: string, cls: 
 function attributeProblem(value: Value): { rule: string; label: string } | null {
   switch (value.v) {
     case 'threadlock':
-      return { rule: 'PAR005', label: value.label };
+      return { rule: 'PAR005', label: `a ${value.label}` };
     case 'thread':
-      return { rule: 'PAR005', label: 'threading.Thread' };
+      return { rule: 'PAR005', label: 'a threading.Thread' };
     case 'file':
       return { rule: 'PAR006', label: value.label };
     case 'generator':
-      return { rule: 'PAR007', label: value.label };
+      return { rule: 'PAR007', label: `a ${value.label}` };
     default:
       return null;
   }
