@@ -86,14 +86,22 @@ export class CoreBuckets {
       const column = data.cores[c];
       if (!column) continue;
       const { busy, workload, steal } = column;
+      const work = this.work, other = this.other, stolen = this.steal;
       for (let k = 0; k < n; k++) {
         const i = offset + k;
-        const b = clamp(busy[i]);
-        const w = Math.min(clamp(workload[i]), b || 1);
+        // Fractions 0–1; anything else (missing, NaN, out of range) is clamped. Inlined: this
+        // loop runs cores × samples times on a first render, before the JIT has warmed up.
+        let b = busy[i]!;
+        b = b > 0 ? (b < 1 ? b : 1) : 0;
+        let w = workload[i]!;
+        w = w > 0 ? (w < 1 ? w : 1) : 0;
+        if (b > 0 && w > b) w = b;
+        let s = steal[i]!;
+        s = s > 0 ? (s < 1 ? s : 1) : 0;
         const index = slots[k]! * this.cores + c;
-        this.work[index]! += w;
-        this.other[index]! += b > w ? b - w : 0;
-        this.steal[index]! += clamp(steal[i]);
+        work[index]! += w;
+        other[index]! += b - w > 0 ? b - w : 0;
+        stolen[index]! += s;
       }
     }
     this.dirtyFrom = Math.min(this.dirtyFrom, slots[0]!);
@@ -166,8 +174,4 @@ export class CoreBuckets {
     this.count = newCount;
     this.size *= 2;
   }
-}
-
-function clamp(value: number | undefined): number {
-  return value === undefined || !(value > 0) ? 0 : value > 1 ? 1 : value;
 }

@@ -42,10 +42,19 @@ export class WidthWatch {
     this.observer.observe(element);
   }
 
-  /** Measures the element now (one layout) and draws if its width is new. */
-  now(): void {
-    if (!this.element.isConnected) return;
-    this.apply(Math.floor(this.element.getBoundingClientRect().width));
+  private measured = 0;
+
+  /**
+   * Reads the element's width now (one layout). Several views measure first and draw after,
+   * so drawing one does not force the page to lay out again for the next.
+   */
+  measure(): void {
+    this.measured = this.element.isConnected ? Math.floor(this.element.getBoundingClientRect().width) : 0;
+  }
+
+  /** Draws with the measured width if it is new. */
+  flush(): void {
+    this.apply(this.measured);
   }
 
   stop(): void {

@@ -25,9 +25,13 @@ export class UChart {
     this.cleanup.push(() => this.watch.stop(), onThemeChange(() => this.build()));
   }
 
-  /** Builds the chart at once if its container is in the page. */
+  /** Reads the container's width once in the page; `mount` then builds the chart. */
+  measure(): void {
+    this.watch.measure();
+  }
+
   mount(): void {
-    this.watch.now();
+    this.watch.flush();
   }
 
   setData(data: uPlot.AlignedData): void {

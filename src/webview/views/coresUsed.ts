@@ -46,6 +46,10 @@ export class CoresUsedView {
     this.describe(data);
   }
 
+  measure(): void {
+    this.chart.measure();
+  }
+
   mount(): void {
     this.chart.mount();
   }

@@ -67,9 +67,13 @@ export class HeatmapView {
     this.canvas.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
   }
 
-  /** Draws at once if the view is in the page (the first frame shows the whole picture). */
+  /** Reads the width once in the page; `mount` then draws, so the first frame shows it all. */
+  measure(): void {
+    this.watch.measure();
+  }
+
   mount(): void {
-    this.watch.now();
+    this.watch.flush();
   }
 
   update(data: RunData): void {

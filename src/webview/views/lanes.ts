@@ -98,9 +98,13 @@ export class LanesView {
     });
   }
 
-  /** Draws at once if the view is in the page. */
+  /** Reads the width once in the page; `mount` then draws. */
+  measure(): void {
+    this.watch.measure();
+  }
+
   mount(): void {
-    this.watch.now();
+    this.watch.flush();
   }
 
   update(data: RunData): void {

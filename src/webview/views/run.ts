@@ -13,7 +13,7 @@ import { renderNotices, renderVerdicts } from './notices';
 import { renderPool } from './pool';
 import { CARD_VERDICTS, SummaryView } from './summary';
 
-interface Part { what: string; element: HTMLElement; mount?(): void; update?(data: RunData): void; destroy?(): void }
+interface Part { what: string; element: HTMLElement; measure?(): void; mount?(): void; update?(data: RunData): void; destroy?(): void }
 
 export class RunView {
   readonly element: HTMLElement;
@@ -41,6 +41,7 @@ export class RunView {
 
   /** Call once the view is in the page: the charts draw in the same frame. */
   mount(): void {
+    this.each((part) => part.measure?.());
     this.each((part) => part.mount?.());
   }
 

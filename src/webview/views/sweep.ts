@@ -104,6 +104,7 @@ export class SweepView {
 
   /** Call once the view is in the page: the charts draw in the same frame. */
   mount(): void {
+    for (const chart of this.charts) chart.measure();
     for (const chart of this.charts) chart.mount();
   }
 
