@@ -11,7 +11,7 @@
 //   2. as a user: the command palette opens the panel and its webview content is read back;
 //   3. the packaged .vsix installs with --install-extension and its commands are in the palette.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -252,15 +252,89 @@ async function phaseMocha(browser, server, folder) {
   return `mocha ${mochaSummary}`;
 }
 
+/** Live pids whose command line mentions `needle` (zombies excluded), from procfs. */
+function processesMentioning(needle) {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (cmdline.includes(needle) && state !== 'Z') found.push(Number(entry));
+    } catch { /* exited while we looked */ }
+  }
+  return found;
+}
+
+async function openFile(page, name) {
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
+  await page.locator('.editor-group-container .tab', { hasText: name }).first().waitFor({ timeout: 15_000 });
+}
+
+/** Accepts quick-pick entries in order, typing each label to filter first. */
+async function answerPicks(page, labels) {
+  for (const label of labels) {
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(label);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+  }
+}
+
+async function waitUntil(check, message, timeoutMs = 60_000, page = undefined) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (page) await page.screenshot({ path: join(ARTIFACTS, 'failure.png') }).catch(() => {});
+  throw new Error(message);
+}
+
 async function phaseUi(browser, server, folder) {
   const payload = [['extensionDevelopmentPath', `vscode-remote://${new URL(server.base).host}${ROOT}`]];
   const { page } = await openWorkbench(browser, workbenchUrl(server.base, folder, payload));
+  const said = [];
+
+  // 1. The palette opens the panel; its webview renders.
   await runCommandFromPalette(page, 'Parascope: Show Utilization Panel');
-  const { text } = await findInFrames(page, 'header.machine');
-  if (!/Parascope/.test(text) || !/\d+ cores/.test(text)) throw new Error(`the panel shows unexpected content: ${text}`);
-  await page.screenshot({ path: join(ARTIFACTS, 'panel-from-palette.png') });
+  const { text } = await findInFrames(page, '[data-cores]');
+  if (!/\d+ cores/.test(text)) throw new Error(`the panel shows unexpected content: ${text}`);
+  said.push(`palette opened the panel ("${text.trim()}")`);
+
+  // 2. A real example run from the palette, answering the pool pickers as a user would.
+  await openFile(page, 'cpu_pool.py');
+  await runCommandFromPalette(page, 'Parascope: Run Script with Pool…');
+  await answerPicks(page, ['Processes', '2 workers', 'Default']);
+  const lanes = await waitUntil(async () => {
+    for (const frame of page.frames()) {
+      try {
+        const finished = await frame.$('#app[data-state="finished"]');
+        const figure = await frame.$('figure.lanes[data-lanes]');
+        if (finished && figure) return Number(await figure.getAttribute('data-lanes'));
+      } catch { /* navigating */ }
+    }
+    return 0;
+  }, 'the panel never showed the finished run with worker lanes', 120_000, page);
+  if (lanes < 2) throw new Error(`the finished run shows ${lanes} worker lane(s); 2 processes were asked for`);
+  await page.screenshot({ path: join(ARTIFACTS, 'panel-after-run.png') });
+  said.push(`a run of cpu_pool.py under 2 processes from the palette shows ${lanes} worker lanes`);
+
+  // 3. Stop Run from the palette ends the whole tree.
+  const forever = join(folder, 'forever_pool.py');
+  await openFile(page, 'forever_pool.py');
+  await runCommandFromPalette(page, 'Parascope: Run Script with Pool…');
+  await answerPicks(page, ['As written']);
+  await waitUntil(() => processesMentioning(forever).length >= 3, 'forever_pool.py never started its pool', 60_000);
+  const before = processesMentioning(forever).length;
+  await runCommandFromPalette(page, 'Parascope: Stop Run');
+  await waitUntil(() => processesMentioning(forever).length === 0, `Stop Run left ${processesMentioning(forever).join(', ')} running`, 10_000);
+  said.push(`Stop Run ended all ${before} processes of a pool that never finishes`);
   await page.close();
-  return `palette opened the panel; its webview reads "${text.replace(/\s+/g, ' ').trim()}"`;
+  return said.join('; ');
 }
 
 async function phaseVsix(browser, folder) {

@@ -8,6 +8,8 @@ const PLURAL: Record<PoolKind, string> = { serial: 'serial', thread: 'threads', 
 
 /** Within this factor of the fastest, fewer workers win (they leave cores for everything else). */
 const NEAR_BEST = 1.05;
+/** Among equals, the cheaper kind wins: no pickling, no extra interpreters, less memory. */
+const COST: Record<PoolKind, number> = { serial: 0, thread: 1, interpreter: 2, process: 3 };
 
 function times(value: number): string {
   return `${value.toFixed(1)}×`;
@@ -43,7 +45,7 @@ export function recommend(points: readonly SweepPoint[]): SweepReport['recommend
   const fastest = candidates.reduce((a, b) => (b.median < a.median ? b : a));
   const chosen = candidates
     .filter((p) => p.median <= fastest.median * NEAR_BEST)
-    .sort((a, b) => a.workers - b.workers || a.median - b.median)[0];
+    .sort((a, b) => a.workers - b.workers || COST[a.pool] - COST[b.pool] || a.median - b.median)[0];
   const kinds = [...new Set(points.map((p) => p.pool))].filter((k) => k !== 'serial');
   // The chosen kind's phrase last, so the sentence ends on the answer.
   const order = [...kinds.filter((k) => k !== chosen.pool), ...kinds.filter((k) => k === chosen.pool)];
