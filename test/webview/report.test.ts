@@ -186,6 +186,45 @@ describe('finished runs in the three themes (screenshots)', () => {
   }
 });
 
+describe('charts follow the panel', () => {
+  it('redraw at the new width when the panel is resized', async () => {
+    const view = await WebviewPage.open('vscode-dark', { width: 1200, height: 900 });
+    try {
+      await view.init({ report: processReport() });
+      const widths = () => view.page.evaluate(() => {
+        const { document } = globalThis as unknown as { document: { querySelectorAll(s: string): { width: number }[] } };
+        return Array.from(document.querySelectorAll('.heatmap-canvas, .lanes-canvas, figure.cores-used canvas'), (c) => c.width);
+      });
+      const wide = await widths();
+      await view.page.setViewportSize({ width: 800, height: 900 });
+      await view.page.waitForTimeout(200);
+      await view.frame();
+      const narrow = await widths();
+      assert.equal(narrow.length, 3);
+      narrow.forEach((w, i) => assert.ok(w < wide[i]! - 300, `canvas ${i}: ${wide[i]} → ${w}`));
+      assert.deepEqual(view.errors, []);
+    } finally {
+      await view.close();
+    }
+  });
+
+  it('draw when a hidden tab is shown', async () => {
+    const view = await WebviewPage.open('vscode-dark', undefined, { tab: 'sweep' });
+    try {
+      await view.init({ report: processReport() });
+      assert.equal(await view.page.isVisible('#panel-run'), false);
+      await view.page.click('[data-tab="run"]');
+      await view.page.waitForTimeout(100);
+      await view.frame();
+      assert.match(await view.page.getAttribute('.heatmap-canvas', 'aria-label') ?? '', /^Per-core heatmap, 2 cores over 30\.0 s/);
+      assert.ok(await view.page.evaluate(() => (globalThis as unknown as { document: { querySelector(s: string): { width: number } } }).document.querySelector('.heatmap-canvas').width > 1000));
+      assert.deepEqual(view.errors, []);
+    } finally {
+      await view.close();
+    }
+  });
+});
+
 describe('the selected tab survives a reload (getState / setState)', () => {
   it('saves the tab the user picks and restores it', async () => {
     const first = await WebviewPage.open();

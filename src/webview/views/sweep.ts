@@ -153,7 +153,7 @@ function renderRecommendation(sweep: SweepReport): HTMLElement {
   for (const stop of Array.isArray(sweep.stoppedEarly) ? sweep.stoppedEarly : []) notes.push(`Stopped early: ${stop}`);
   return h('section', { class: 'recommendation', 'aria-label': 'Recommendation', 'data-pool': r?.pool, 'data-workers': r?.workers },
     r
-      ? h('p', { class: 'headline' }, h('strong', {}, `Recommended: ${poolShape(r.pool, r.workers, null)}.`), ' ', sentence(r.reason))
+      ? h('p', { class: 'headline' }, h('strong', {}, r.pool === 'serial' ? 'Recommended: run the tasks serially.' : `Recommended: ${poolShape(r.pool, r.workers, null)}.`), ' ', sentence(r.reason))
       : h('p', { class: 'headline' }, h('strong', {}, 'No recommendation.'), ' No configuration ran without failing.'),
     notes.length ? h('ul', { class: 'notes' }, ...notes.map((n) => h('li', {}, n))) : null);
 }
@@ -166,7 +166,9 @@ function sentence(text: string): string {
 
 function renderTable(points: readonly SweepPoint[], recommended: SweepReport['recommendation']): HTMLElement {
   const sorted = [...points].sort((a, b) => KINDS.indexOf(a.pool) - KINDS.indexOf(b.pool) || a.workers - b.workers);
-  const heads = ['Pool', 'Workers', 'Median wall', 'Spread', 'Speedup', 'Efficiency', 'Cores used', 'GIL', 'Failure'];
+  // Against a serial run too, when the sweep measured one.
+  const vsSerial = points.some((p) => p.speedupVsSerial != null);
+  const heads = ['Pool', 'Workers', 'Median wall', 'Spread', 'Speedup', ...(vsSerial ? ['vs serial'] : []), 'Efficiency', 'Cores used', 'GIL', 'Failure'];
   return h('table', { class: 'points' },
     h('caption', {}, `Points (${points.length})`, h('span', { class: 'muted' }, ' — spread is (slowest − fastest) ÷ median of the repeats')),
     h('thead', {}, h('tr', {}, ...heads.map((c) => h('th', { scope: 'col' }, c)))),
@@ -178,6 +180,7 @@ function renderTable(points: readonly SweepPoint[], recommended: SweepReport['re
         h('td', {}, seconds(p.median)),
         h('td', { class: p.spread > 0.2 ? 'warn' : undefined }, percent(p.spread)),
         h('td', {}, p.failure ? '—' : times(p.speedup)),
+        vsSerial ? h('td', {}, p.failure || p.speedupVsSerial == null ? '—' : times(p.speedupVsSerial)) : null,
         h('td', {}, p.failure ? '—' : percent(p.efficiency)),
         h('td', {}, fixed(p.coresUsed, 2)),
         h('td', {}, p.gilBound ? 'GIL-bound' : p.pool === 'thread' ? 'no' : '—'),

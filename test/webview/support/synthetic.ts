@@ -252,7 +252,7 @@ function point(pool: SweepPoint['pool'], workers: number, median: number, base: 
   const speedup = round(base / median, 2);
   return {
     pool, workers, wallSeconds: [round(median * (1 - spread / 2)), round(median), round(median * (1 + spread / 2))],
-    median, spread, speedup, speedupVsSerial: speedup, efficiency: round(speedup / workers, 2),
+    median, spread, speedup, speedupVsSerial: null, efficiency: round(speedup / workers, 2),
     coresUsed: round(Math.min(workers, speedup) * 0.97, 2), gilBound: pool === 'thread' && workers > 1, failure: null, ...extra,
   };
 }
