@@ -11,7 +11,7 @@ import { max, mean, timeDomain, type RunData } from '../runData';
 import { PLOT_LEFT, PLOT_RIGHT } from '../charts/canvas';
 
 /** Workers the pool ran: the effective pools' sizes, else the override, else the lanes seen. */
-export function workerCount(data: RunData): number | null {
+function workerCount(data: RunData): number | null {
   const instances = Array.isArray(data.pool?.instances) ? data.pool.instances : [];
   const effective = instances.reduce((sum, i) => sum + (i.effective?.workers ?? 0), 0);
   if (effective > 0) return effective;

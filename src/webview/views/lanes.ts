@@ -24,7 +24,7 @@ const MIN_PICKLE = 2;
 interface Lane { worker: WorkerSummary; tasks: TaskRecord[]; sorted: boolean }
 interface Focus { lane: number; task: TaskRecord }
 
-export function workerLabel(worker: WorkerSummary, index: number): string {
+function workerLabel(worker: WorkerSummary, index: number): string {
   if (worker.name) return worker.name;
   switch (worker.kind) {
     case 'process': return `process ${worker.pid}`;

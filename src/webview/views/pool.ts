@@ -9,12 +9,12 @@ import { plural, poolShape, site } from '../format';
 import type { RunData } from '../runData';
 import { locationButton } from './findings';
 
-export function poolCall(instance: PoolInstance): string {
+function poolCall(instance: PoolInstance): string {
   const api = String(instance.api ?? 'pool').split('.').pop() || 'pool';
   return `${api}(${instance.requested?.workers ?? ''})`;
 }
 
-export function instanceSentence(instance: PoolInstance): string {
+function instanceSentence(instance: PoolInstance): string {
   const where = instance.site ? ` at ${site(instance.site)}` : '';
   const e = instance.effective;
   const ran = poolShape(e.kind, e.workers, e.startMethod);

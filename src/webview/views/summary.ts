@@ -85,7 +85,7 @@ export class SummaryView {
 }
 
 /** The GIL card: the verdict's title and reason, or the metrics in words. */
-export function gilWords(report: Report): [string, string, Verdict['level'] | undefined] {
+function gilWords(report: Report): [string, string, Verdict['level'] | undefined] {
   const free = verdict(report, 'free-threaded');
   if (report.python?.freeThreaded && report.python.gilEnabled === false) {
     return ['Free-threaded', free?.detail ?? 'this interpreter runs without the GIL', 'good'];
