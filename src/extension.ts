@@ -11,6 +11,7 @@ import { registerCommands } from './host/commands';
 import type { Services } from './host/services';
 import { UtilizationPanel } from './panel/panel';
 import { createApi, type ParascopeApi } from './host/api';
+import { AnalysisService } from './host/analysis/service';
 
 export function activate(context: vscode.ExtensionContext): ParascopeApi {
   const log = vscode.window.createOutputChannel('Parascope', { log: true });
@@ -21,13 +22,15 @@ export function activate(context: vscode.ExtensionContext): ParascopeApi {
   });
   const runs = new RunController(panel, log);
   const sweeps = new SweepController(panel, log);
-  const services: Services = { context, panel, log, runs, sweeps };
+  const analysis = new AnalysisService(log);
+  const services: Services = { context, panel, log, runs, sweeps, analysis };
   const lenses = new SweepCodeLensProvider(sweeps);
   context.subscriptions.push(
     log,
     panel,
     runs,
     sweeps,
+    analysis,
     lenses,
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panel.serializer()),
     vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, lenses),

@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import type { UtilizationPanel } from '../panel/panel';
 import type { RunController } from './run/controller';
 import type { SweepController } from './sweep/controller';
+import type { AnalysisService } from './analysis/service';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -13,4 +14,6 @@ export interface Services {
   log: vscode.LogOutputChannel;
   runs: RunController;
   sweeps: SweepController;
+  /** Static checks (diagnostics, quick fixes, hovers); absent in tests that do not need them. */
+  analysis?: AnalysisService;
 }

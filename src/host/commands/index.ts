@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Services } from '../services';
 import { registerShowPanel } from './showPanel';
-import { registerPending } from './pending';
+import { registerCheck } from './check';
 import { registerRun } from './run';
 import { registerStop } from './stop';
 import { registerExport } from './export';
@@ -15,6 +15,6 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     registerSweep(services),
     registerStop(services),
     registerExport(services),
-    ...registerPending(services),
+    registerCheck(services),
   ];
 }
