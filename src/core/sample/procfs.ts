@@ -104,28 +104,81 @@ export interface TaskStat {
  * Returns null for text that is not a stat line (a process that vanished mid-read).
  */
 export function parseTaskStat(text: string): TaskStat | null {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 1 || close < open) return null;
-  const pid = Number(text.slice(0, open).trim());
-  const rest = text.slice(close + 2).trim().split(' ');
-  // rest[0] is field 3 (state): field n is rest[n - 3].
-  if (!Number.isInteger(pid) || rest.length < 20) return null;
-  const f = (n: number) => Number(rest[n - 3]);
-  const processor = rest.length >= 37 ? f(39) : -1;
+  const bytes = Buffer.from(text, 'utf8');
+  return parseTaskStatBytes(bytes, bytes.length);
+}
+
+// Fields of proc(5) `stat` the sampler keeps, by number.
+const WANTED = [4, 5, 6, 14, 15, 16, 17, 20, 22, 39];
+const WANTED_INDEX = new Int8Array(40).fill(-1);
+WANTED.forEach((field, i) => {
+  WANTED_INDEX[field] = i;
+});
+const values = new Float64Array(WANTED.length);
+
+/**
+ * The same, straight from the bytes read (this runs for every thread at every sample): one pass
+ * over the fields after the last `)`, numbers accumulated in place, no intermediate strings.
+ */
+export function parseTaskStatBytes(buf: Uint8Array, length: number): TaskStat | null {
+  let open = -1;
+  for (let i = 0; i < length; i++) {
+    if (buf[i] === 0x28) {
+      open = i;
+      break;
+    }
+  }
+  let close = -1;
+  for (let i = length - 1; i > open; i--) {
+    if (buf[i] === 0x29) {
+      close = i;
+      break;
+    }
+  }
+  if (open < 1 || close < open || close + 2 >= length) return null;
+  let pid = 0;
+  for (let i = 0; i < open; i++) {
+    const c = buf[i];
+    if (c >= 0x30 && c <= 0x39) pid = pid * 10 + (c - 0x30);
+    else if (c !== 0x20) return null;
+  }
+  const state = String.fromCharCode(buf[close + 2]);
+  values.fill(NaN);
+  let field = 3;
+  let value = 0;
+  let negative = false;
+  let digits = 0;
+  for (let i = close + 3; i <= length && field < 40; i++) {
+    const c = i < length ? buf[i] : 0x20;
+    if (c === 0x20 || c === 0x0a) {
+      if (digits > 0 && WANTED_INDEX[field] >= 0) values[WANTED_INDEX[field]] = negative ? -value : value;
+      field += 1;
+      value = 0;
+      negative = false;
+      digits = 0;
+      if (c === 0x0a) break;
+    } else if (c >= 0x30 && c <= 0x39) {
+      value = value * 10 + (c - 0x30);
+      digits += 1;
+    } else if (c === 0x2d) {
+      negative = true;
+    }
+  }
+  if (field <= 22 || Number.isNaN(values[8])) return null;
+  const processor = values[9];
   return {
     pid,
-    comm: text.slice(open + 1, close),
-    state: rest[0],
-    ppid: f(4),
-    pgrp: f(5),
-    session: f(6),
-    utime: f(14),
-    stime: f(15),
-    cutime: f(16),
-    cstime: f(17),
-    numThreads: f(20),
-    startTime: f(22),
+    comm: Buffer.from(buf.buffer, buf.byteOffset + open + 1, close - open - 1).toString('utf8'),
+    state,
+    ppid: values[0],
+    pgrp: values[1],
+    session: values[2],
+    utime: values[3],
+    stime: values[4],
+    cutime: values[5],
+    cstime: values[6],
+    numThreads: values[7],
+    startTime: values[8],
     processor: Number.isFinite(processor) ? processor : -1,
   };
 }
@@ -135,6 +188,27 @@ export interface SchedStat {
   runNs: number;
   waitNs: number;
   slices: number;
+}
+
+/** `schedstat` straight from the bytes read: three decimal numbers. */
+export function parseSchedstatBytes(buf: Uint8Array, length: number): SchedStat | null {
+  const out = [0, 0, 0];
+  let index = 0;
+  let digits = 0;
+  for (let i = 0; i < length && index < 3; i++) {
+    const c = buf[i];
+    if (c >= 0x30 && c <= 0x39) {
+      out[index] = out[index] * 10 + (c - 0x30);
+      digits += 1;
+    } else if (c === 0x20 || c === 0x0a) {
+      if (digits > 0) index += 1;
+      digits = 0;
+    } else {
+      return null;
+    }
+  }
+  if (digits > 0 && index < 3) index += 1;
+  return index === 3 ? { runNs: out[0], waitNs: out[1], slices: out[2] } : null;
 }
 
 export function parseSchedstat(text: string): SchedStat | null {

@@ -4,29 +4,45 @@
  *
  * Cost design (utilization.md §2–3), all reads synchronous and cheap (`read.ts`), no process
  * ever spawned:
- *  - the process tree is rebuilt by a full `/proc/*\/stat` scan at 1 Hz, or sooner (≥ 200 ms)
- *    when the `processes` fork counter of `/proc/stat` moved — new workers show up at once;
+ *  - new workload processes are found when the `processes` fork counter of `/proc/stat` moved:
+ *    /proc is listed and only pids not listed before are read (at most every 500 ms), so new
+ *    workers show up at once; a full `/proc/*\/stat` scan every 5 s catches reused pids;
+ *  - files read every sample stay open and are re-read with `pread` (`FdCache`), no path lookup;
  *  - known processes: one `stat` read per sample (totals, thread count, cutime/cstime of reaped
  *    children); a thread list is re-read only when the thread count changed;
- *  - per thread: `schedstat` (ns on CPU, ns runnable-but-waiting) every sample; its `stat`
- *    (state, field 39 = last core) only when the thread ran or waited since the last sample;
+ *  - per thread: `schedstat` (ns on CPU, ns runnable-but-waiting) and, when it ran or waited,
+ *    its `stat` (state, field 39 = last core) — for up to `THREAD_BUDGET` threads per sample,
+ *    the longest-unread first (64 busy threads: each every ~3 samples);
  *  - GIL probes (`task/<tid>/syscall` = futex?) only in processes with ≥ 2 threads that ran in
  *    the interval, at most `MAX_SYSCALL_READS` per sample, round-robin.
  *
  * Attribution: a thread's CPU in an interval goes to the core it was last seen on (an
  * approximation; exact attribution needs sched_switch tracing). A process's CPU is the sum of
- * its threads' schedstat deltas (ticks when threads vanished or schedstat is missing), plus
- * the reaped children folded in through cutime/cstime, minus what was already counted for them.
+ * its threads' schedstat deltas when all of them were read (else, or when threads vanished or
+ * schedstat is missing, its stat ticks), plus the reaped children folded in through
+ * cutime/cstime, minus what was already counted for them. When only some threads were read, the
+ * process's CPU is spread over the cores in the proportions those threads ran on.
  */
-import { readCounter, listNumeric, readSmall } from './read';
-import { coreUsage, futexSyscallNumber, parseProcStat, parseSchedstat, parseSyscall, parseTaskStat, USER_HZ, type CpuTimes, type TaskStat } from './procfs';
+import { FdCache, readCounter, listNumeric, readSmall, sharedBuffer } from './read';
+import {
+  coreUsage, futexSyscallNumber, parseProcStat, parseSchedstatBytes, parseSyscall, parseTaskStat, parseTaskStatBytes, USER_HZ,
+  type CpuTimes, type TaskStat,
+} from './procfs';
 import { procKey, selectWorkload, type ProcEntry } from './tree';
 import type { SampledProcess, SampledThread, Sampler, SamplerResult, SamplePoint } from './types';
 
 export const MIN_INTERVAL_MS = 100;
-const RESCAN_MS = 1000;
-const FORK_RESCAN_MS = 200;
-const MAX_SYSCALL_READS = 16;
+const RESCAN_MS = 5000;
+const NEW_PIDS_SCAN_MS = 500;
+/**
+ * Threads read per sample (schedstat, and stat when it ran), shared round-robin across the
+ * workload, the longest-unread first. Up to this many threads every thread is read at every
+ * sample; above it (64 busy threads) each is read every few samples — its counters are
+ * cumulative, so nothing is lost but time resolution, and the processes' totals still come
+ * from their own stat at every sample.
+ */
+const THREAD_BUDGET = 16;
+const MAX_SYSCALL_READS = 8;
 
 export interface ProcfsSamplerOptions {
   rootPid: number;
@@ -39,6 +55,8 @@ export interface ProcfsSamplerOptions {
   now?: () => number;
   /** `process.arch` (picks the futex syscall number). */
   arch?: string;
+  /** Keep per-sample files open between reads (default). Tests on a fake tree on disk turn it off. */
+  keepFilesOpen?: boolean;
   onSample?: (sample: SamplePoint) => void;
 }
 
@@ -51,8 +69,16 @@ interface ThreadState {
   waitNs: number;
   processor: number;
   state: string;
-  /** Delta of this interval (ns), for the GIL probes. */
+  /** Was `state` read at this sample? (GIL probes use only fresh states.) */
+  stateFresh: boolean;
+  /** Sample number of the last read (round-robin order). */
+  readTick: number;
+  /** Clock (ms) of the last read: `deltaNs` covers the time since then. */
+  readMs: number;
+  /** CPU since its previous read (ns); 0 when not read at this sample. */
   deltaNs: number;
+  /** Length of the window `deltaNs` covers (ns). */
+  windowNs: number;
 }
 
 interface ProcState {
@@ -64,6 +90,8 @@ interface ProcState {
   numThreads: number;
   threads: Map<number, ThreadState>;
   alive: boolean;
+  /** The last reading of its stat (for incremental scans). */
+  last: TaskStat | null;
 }
 
 /** Is procfs usable here (Linux with a readable `/proc/stat` and `/proc/self/stat`)? */
@@ -95,6 +123,10 @@ export class ProcfsSampler implements Sampler {
   private prevForks: number | null = null;
   private prevMs = 0;
   private lastScanMs = -Infinity;
+  private lastNewScanMs = -Infinity;
+  /** Pids listed in /proc at the last scan: an incremental scan reads only the others. */
+  private listed = new Set<number>();
+  private readonly files: FdCache;
   private readonly procs = new Map<string, ProcState>();
   private readonly known = new Set<string>();
   private readonly allProcesses: SampledProcess[] = [];
@@ -107,6 +139,7 @@ export class ProcfsSampler implements Sampler {
   private startedAt = 0;
   private syscallCursor = 0;
   private syscallBudget = MAX_SYSCALL_READS;
+  private threadBudget = THREAD_BUDGET;
   private readonly stats = { ticks: 0, rescans: 0, reads: 0, syscallReads: 0 };
   private readsAtStart = 0;
 
@@ -116,6 +149,7 @@ export class ProcfsSampler implements Sampler {
     this.now = options.now ?? (() => performance.now());
     this.futex = futexSyscallNumber(options.arch ?? process.arch);
     this.root = { pid: options.rootPid, startTime: -1 };
+    this.files = new FdCache(options.keepFilesOpen === false ? 0 : 768);
   }
 
   start(): void {
@@ -133,6 +167,7 @@ export class ProcfsSampler implements Sampler {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.files.closeAll();
   }
 
   /** Takes one sample now (tests call it directly with a driven clock). */
@@ -142,7 +177,7 @@ export class ProcfsSampler implements Sampler {
     const seconds = (nowMs - this.prevMs) / 1000;
     if (!(seconds > 0)) return;
     this.stats.ticks += 1;
-    const statText = readSmall(`${this.procRoot}/stat`);
+    const statText = this.files.read(`${this.procRoot}/stat`);
     const stat = statText === null ? null : parseProcStat(statText);
     const busy = this.coreIds.map(() => 0);
     const steal = this.coreIds.map(() => 0);
@@ -160,8 +195,8 @@ export class ProcfsSampler implements Sampler {
     }
     const forksMoved = stat?.forks != null && stat.forks !== this.prevForks;
     if (stat?.forks != null) this.prevForks = stat.forks;
-    const sinceScan = nowMs - this.lastScanMs;
-    const table = sinceScan >= RESCAN_MS || (forksMoved && sinceScan >= FORK_RESCAN_MS) ? this.rescan(nowMs) : null;
+    const table = nowMs - this.lastScanMs >= RESCAN_MS ? this.rescan(nowMs) : null;
+    if (!table && forksMoved && nowMs - this.lastNewScanMs >= NEW_PIDS_SCAN_MS) this.scanNewPids(nowMs);
 
     const t = (nowMs - this.options.startMs) / 1000;
     const workloadNs = this.coreIds.map(() => 0);
@@ -173,9 +208,11 @@ export class ProcfsSampler implements Sampler {
       const cur = table ? table.get(proc.record.pid) ?? null : this.readProcStat(proc.record.pid);
       if (!cur || cur.startTime !== proc.record.startTime) {
         proc.alive = false;
+        this.files.forget(`${this.procRoot}/${proc.record.pid}/`);
         if (proc.selfTicks >= 0) vanished.push({ ppid: proc.ppid, totalTicks: proc.selfTicks + proc.childTicks });
         continue;
       }
+      proc.last = cur;
       alive.push([proc, cur]);
     }
     // A child reaped in this interval shows up whole in its parent's cutime/cstime: subtract
@@ -186,9 +223,10 @@ export class ProcfsSampler implements Sampler {
       if (alivePids.has(gone.ppid)) reaped.set(gone.ppid, (reaped.get(gone.ppid) ?? 0) + gone.totalTicks);
     }
     this.syscallBudget = MAX_SYSCALL_READS;
+    this.threadBudget = THREAD_BUDGET;
     for (const [proc, cur] of alive) {
       const isNew = proc.selfTicks < 0;
-      const { ns, vanishedThreads, usedTicks } = this.readThreads(proc, cur, workloadNs, table !== null);
+      const { ns, vanishedThreads, usedTicks, complete, perCore } = this.readThreads(proc, cur, workloadNs, table !== null);
       const selfTicks = cur.utime + cur.stime;
       const childTicks = cur.cutime + cur.cstime;
       let delta: number;
@@ -196,7 +234,7 @@ export class ProcfsSampler implements Sampler {
         delta = Math.max(ns / 1e9, selfTicks / USER_HZ) + childTicks / USER_HZ;
       } else {
         const tickSelf = (selfTicks - proc.selfTicks) / USER_HZ;
-        const self = vanishedThreads || usedTicks ? Math.max(ns / 1e9, tickSelf) : ns / 1e9;
+        const self = !complete ? tickSelf : vanishedThreads || usedTicks ? Math.max(ns / 1e9, tickSelf) : ns / 1e9;
         const children = (childTicks - proc.childTicks - (reaped.get(proc.record.pid) ?? 0)) / USER_HZ;
         delta = Math.max(0, self + children);
       }
@@ -210,6 +248,7 @@ export class ProcfsSampler implements Sampler {
       proc.record.cpu.push(delta);
       proc.record.cpuSeconds += delta;
       total += delta;
+      this.attribute(workloadNs, perCore, (complete ? ns / 1e9 : delta) * 1e9, complete);
       this.probeGil(proc, seconds);
     }
     this.cpuSeconds += total;
@@ -296,8 +335,25 @@ export class ProcfsSampler implements Sampler {
   }
 
   private readProcStat(pid: number): TaskStat | null {
-    const text = readSmall(`${this.procRoot}/${pid}/stat`);
-    return text === null ? null : parseTaskStat(text);
+    const n = this.files.readBytes(`${this.procRoot}/${pid}/stat`);
+    return n < 0 ? null : parseTaskStatBytes(sharedBuffer(), n);
+  }
+
+  /** Between full scans: reads only pids that were not listed before, and adopts the workload's. */
+  private scanNewPids(nowMs: number): void {
+    this.lastNewScanMs = nowMs;
+    const pids = listNumeric(this.procRoot);
+    const entries: ProcEntry[] = [];
+    for (const pid of pids) {
+      if (this.listed.has(pid)) continue;
+      const text = readSmall(`${this.procRoot}/${pid}/stat`);
+      const stat = text === null ? null : parseTaskStat(text);
+      if (stat) entries.push(stat);
+    }
+    this.listed = new Set(pids);
+    if (entries.length === 0) return;
+    for (const proc of this.procs.values()) if (proc.alive && proc.last) entries.push(proc.last);
+    this.adopt(selectWorkload(entries, this.root, this.known), new Map(entries.map((e) => [e.pid, e as TaskStat])), nowMs);
   }
 
   /** Full scan: finds new workload processes (they start counting from their birth). */
@@ -305,8 +361,13 @@ export class ProcfsSampler implements Sampler {
     this.stats.rescans += 1;
     this.lastScanMs = nowMs;
     const table = readProcessTable(this.procRoot);
-    const entries: ProcEntry[] = [...table.values()];
-    for (const entry of selectWorkload(entries, this.root, this.known)) {
+    this.listed = new Set(table.keys());
+    this.adopt(selectWorkload([...table.values()], this.root, this.known), table, nowMs);
+    return table;
+  }
+
+  private adopt(selected: ProcEntry[], table: Map<number, TaskStat>, nowMs: number): void {
+    for (const entry of selected) {
       const key = procKey(entry);
       this.known.add(key);
       if (this.procs.has(key)) continue;
@@ -317,9 +378,8 @@ export class ProcfsSampler implements Sampler {
         cpuSeconds: 0, cpuStart: this.samples.length, cpu: [],
       };
       this.allProcesses.push(record);
-      this.procs.set(key, { record, ppid: entry.ppid, selfTicks: -1, childTicks: 0, numThreads: -1, threads: new Map(), alive: true });
+      this.procs.set(key, { record, ppid: entry.ppid, selfTicks: -1, childTicks: 0, numThreads: -1, threads: new Map(), alive: true, last: null });
     }
-    return table;
   }
 
   /**
@@ -336,6 +396,7 @@ export class ProcfsSampler implements Sampler {
       for (const tid of proc.threads.keys()) {
         if (!tids.has(tid)) {
           proc.threads.delete(tid);
+          this.files.forget(`${this.procRoot}/${pid}/task/${tid}/`);
           vanishedThreads = true;
         }
       }
@@ -345,75 +406,111 @@ export class ProcfsSampler implements Sampler {
           pid, tid, comm: '', cpuSeconds: 0, runDelaySeconds: 0, migrations: 0, activeSamples: 0, gilProbes: 0, futexWaits: 0,
         };
         this.allThreads.push(record);
-        proc.threads.set(tid, { record, mode: null, run: 0, waitNs: 0, processor: -1, state: '?', deltaNs: 0 });
+        proc.threads.set(tid, {
+          record, mode: null, run: 0, waitNs: 0, processor: -1, state: '?', stateFresh: false, readTick: -1, readMs: 0, deltaNs: 0, windowNs: 0,
+        });
       }
     }
     let ns = 0;
     let usedTicks = false;
-    for (const [tid, thread] of proc.threads) {
+    const nowMs = this.now();
+    // The threads read at this sample: all when the budget allows, else the longest-unread.
+    const complete = baseline || proc.threads.size <= this.threadBudget;
+    const chosen: Iterable<ThreadState> = complete
+      ? proc.threads.values()
+      : [...proc.threads.values()].sort((a, b) => a.readTick - b.readTick).slice(0, Math.max(1, this.threadBudget));
+    if (!baseline) this.threadBudget -= complete ? proc.threads.size : Math.max(1, this.threadBudget);
+    for (const thread of proc.threads.values()) {
+      thread.stateFresh = false;
+      thread.deltaNs = 0;
+    }
+    const perCore = this.coreIds.map(() => 0);
+    for (const thread of chosen) {
+      const tid = thread.record.tid;
       const dir = `${this.procRoot}/${pid}/task/${tid}`;
       const fresh = thread.mode === null;
-      let delta = 0;
       let waitDelta = 0;
-      let needStat = fresh;
+      let ran = fresh;
       if (thread.mode !== 'ticks') {
-        const text = readSmall(`${dir}/schedstat`);
-        const sched = text === null ? null : parseSchedstat(text);
+        const n = this.files.readBytes(`${dir}/schedstat`);
+        const sched = n < 0 ? null : parseSchedstatBytes(sharedBuffer(), n);
         // "0 0 0" is what a kernel with schedstats switched off prints: fall back to ticks.
         if (sched && (sched.runNs > 0 || sched.waitNs > 0 || sched.slices > 0)) {
           thread.mode = 'ns';
-          delta = fresh ? sched.runNs : sched.runNs - thread.run;
-          waitDelta = fresh ? sched.waitNs : sched.waitNs - thread.waitNs;
+          thread.deltaNs = Math.max(0, fresh ? sched.runNs : sched.runNs - thread.run);
+          waitDelta = Math.max(0, fresh ? sched.waitNs : sched.waitNs - thread.waitNs);
           thread.run = sched.runNs;
           thread.waitNs = sched.waitNs;
-          if (delta !== 0 || waitDelta !== 0) needStat = true;
+          ran = ran || thread.deltaNs > 0 || waitDelta > 0;
         } else if (fresh) {
           thread.mode = 'ticks';
         } else {
           proc.threads.delete(tid);
+          this.files.forget(`${dir}/`);
           vanishedThreads = true;
           continue;
         }
       }
-      if (thread.mode === 'ticks') needStat = true;
-      if (needStat) {
-        const text = readSmall(`${dir}/stat`);
-        const stat = text === null ? null : parseTaskStat(text);
+      if (thread.mode === 'ticks' || ran) {
+        const stat = this.readThreadStat(proc, thread);
         if (!stat) {
-          proc.threads.delete(tid);
           vanishedThreads = true;
           continue;
         }
         if (thread.mode === 'ticks') {
           usedTicks = true;
           const ticks = stat.utime + stat.stime;
-          delta = ((fresh ? ticks : ticks - thread.run) * 1e9) / USER_HZ;
+          thread.deltaNs = Math.max(0, ((fresh ? ticks : ticks - thread.run) * 1e9) / USER_HZ);
           thread.run = ticks;
         }
-        delta = Math.max(0, delta);
-        if (thread.processor >= 0 && stat.processor >= 0 && stat.processor !== thread.processor && delta > 0) {
-          thread.record.migrations += 1;
-        }
-        if (stat.processor >= 0) thread.processor = stat.processor;
-        thread.state = stat.state;
-        thread.record.comm = stat.comm;
       } else {
-        thread.state = 'S';
+        thread.state = 'S'; // did not run: not runnable either
+        thread.stateFresh = true;
       }
+      thread.windowNs = thread.readTick < 0 ? 0 : (nowMs - thread.readMs) * 1e6;
+      thread.readTick = this.stats.ticks;
+      thread.readMs = nowMs;
       if (baseline) {
         thread.deltaNs = 0;
         continue;
       }
-      delta = Math.max(0, delta);
-      thread.deltaNs = delta;
+      const delta = thread.deltaNs;
       ns += delta;
       thread.record.cpuSeconds += delta / 1e9;
-      thread.record.runDelaySeconds += Math.max(0, waitDelta) / 1e9;
+      thread.record.runDelaySeconds += waitDelta / 1e9;
       if (delta > 0) thread.record.activeSamples += 1;
       const index = this.coreIndex.get(thread.processor);
-      if (index !== undefined && workloadNs) workloadNs[index] += delta;
+      if (index !== undefined) perCore[index] += delta;
     }
-    return { ns, vanishedThreads, usedTicks };
+    return { ns, vanishedThreads, usedTicks, complete, perCore };
+  }
+
+  /** Adds a process's CPU of this interval to the per-core workload: as its threads ran, or scaled to its total. */
+  private attribute(workloadNs: number[], perCore: number[], totalNs: number, complete: boolean): void {
+    const sum = perCore.reduce((a, b) => a + b, 0);
+    if (sum <= 0) return;
+    const scale = complete ? 1 : totalNs / sum;
+    perCore.forEach((ns, i) => {
+      workloadNs[i] += ns * scale;
+    });
+  }
+
+  /** Reads a thread's stat: state, last core (a change is a migration), name. Null (and forgotten) when it is gone. */
+  private readThreadStat(proc: ProcState, thread: ThreadState): TaskStat | null {
+    const dir = `${this.procRoot}/${proc.record.pid}/task/${thread.record.tid}`;
+    const n = this.files.readBytes(`${dir}/stat`);
+    const stat = n < 0 ? null : parseTaskStatBytes(sharedBuffer(), n);
+    if (!stat) {
+      proc.threads.delete(thread.record.tid);
+      this.files.forget(`${dir}/`);
+      return null;
+    }
+    if (thread.processor >= 0 && stat.processor >= 0 && stat.processor !== thread.processor) thread.record.migrations += 1;
+    if (stat.processor >= 0) thread.processor = stat.processor;
+    thread.state = stat.state;
+    thread.stateFresh = true;
+    thread.record.comm = stat.comm;
+    return stat;
   }
 
   /**
@@ -424,20 +521,20 @@ export class ProcfsSampler implements Sampler {
    */
   private probeGil(proc: ProcState, seconds: number): void {
     if (this.futex === null) return;
-    const active = [...proc.threads.values()].filter((t) => t.deltaNs > 0 || t.state === 'R');
+    const active = [...proc.threads.values()].filter((t) => t.deltaNs > 0 || (t.stateFresh && t.state === 'R'));
     if (active.length < 2) return;
-    const heavy = seconds * 1e9 * 0.5;
-    const runs = (t: ThreadState) => t.state === 'R' || t.deltaNs >= heavy;
+    const runs = (t: ThreadState) => (t.stateFresh && t.state === 'R') || t.deltaNs >= 0.5 * (t.windowNs || seconds * 1e9);
     const runningCount = active.filter(runs).length;
     for (let i = 0; i < active.length; i++) {
       const thread = active[(i + this.syscallCursor) % active.length];
+      if (!thread.stateFresh) continue; // its state was not read at this sample
       if (thread.state === 'R') {
         thread.record.gilProbes += 1;
         continue;
       }
       if (this.syscallBudget <= 0) continue;
       this.syscallBudget -= 1;
-      const text = readSmall(`${this.procRoot}/${proc.record.pid}/task/${thread.record.tid}/syscall`);
+      const text = this.files.read(`${this.procRoot}/${proc.record.pid}/task/${thread.record.tid}/syscall`);
       this.stats.syscallReads += 1;
       if (text === null) continue;
       thread.record.gilProbes += 1;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  coreUsage, futexSyscallNumber, parseProcStat, parseSchedstat, parseSyscall, parseTaskStat,
+  coreUsage, futexSyscallNumber, parseProcStat, parseSchedstat, parseSchedstatBytes, parseSyscall, parseTaskStat, parseTaskStatBytes,
 } from '../../../src/core/sample/procfs';
 import { parseCfsQuota, parseCpuMax, parseProcCgroup } from '../../../src/core/sample/cgroup';
 
@@ -68,6 +68,18 @@ describe('procfs parsers (recorded procfs text)', () => {
     assert.equal(stat.numThreads, 4);
     assert.equal(stat.utime, 7);
     assert.equal(stat.processor, 0);
+  });
+
+  it('parses the same from raw bytes, in a buffer longer than the file', () => {
+    for (const name of ['pid-stat-weird-comm.txt', 'pid-stat-bash.txt', 'thread-stat-futex.txt']) {
+      const bytes = Buffer.alloc(4096, 0x7a);
+      const length = bytes.write(fixture(name), 0, 'utf8');
+      assert.deepEqual(parseTaskStatBytes(bytes, length), parseTaskStat(fixture(name)), name);
+    }
+    const sched = Buffer.from(fixture('schedstat.txt'));
+    assert.deepEqual(parseSchedstatBytes(sched, sched.length), parseSchedstat(fixture('schedstat.txt')));
+    assert.equal(parseSchedstatBytes(Buffer.from('1 2\n'), 4), null);
+    assert.equal(parseSchedstatBytes(Buffer.from('x y z'), 5), null);
   });
 
   it('rejects text that is not a stat line', () => {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { fitWorkload, ProcfsSampler, procfsAvailable } from '../../../src/core/sample/procfsSampler';
 import { OsCpusSampler, osCoreBusy } from '../../../src/core/sample/osCpusSampler';
 import { readCpuQuota } from '../../../src/core/sample/cgroup';
+import { FdCache } from '../../../src/core/sample/read';
+import { parseSchedstat } from '../../../src/core/sample/procfs';
 
 interface Task {
   pid: number; comm?: string; state?: string; ppid?: number; pgrp?: number; session?: number;
@@ -59,7 +61,8 @@ describe('procfs sampler (recorded tree on disk, driven clock)', () => {
   afterEach(() => fake.dispose());
 
   function sampler() {
-    return new ProcfsSampler({ rootPid: 100, intervalMs: 100, startMs: 0, procRoot: fake.root, now: () => now, arch: 'x64' });
+    // Files are rewritten and removed under the sampler: no open files kept (procfs would fail them with ESRCH).
+    return new ProcfsSampler({ rootPid: 100, intervalMs: 100, startMs: 0, procRoot: fake.root, now: () => now, arch: 'x64', keepFilesOpen: false });
   }
 
   it('measures cores used from thread schedstat, attributes them to cores, folds reaped children in once', () => {
@@ -126,6 +129,33 @@ describe('procfs sampler (recorded tree on disk, driven clock)', () => {
     assert.equal(t101.futexWaits, 0);
     assert.equal(t101.gilProbes, 3, 'the running thread is probed too: the share is of all task time');
     assert.equal(r.threads.filter((t) => t.pid === 500).length, 0, 'other programs are not sampled');
+  });
+
+  it('reads a bounded number of threads per sample, round-robin, and takes totals from the process', () => {
+    const threads = 40;
+    const write = (tick: number) => {
+      fake.stat([[tick * 10, 0], [tick * 10, 0]], 5);
+      // 40 threads × 10 ms each per 100 ms: 4 cores' worth (a fake machine), 40 ticks per sample.
+      fake.process({ pid: 100, ppid: 1, pgrp: 100, session: 100, threads, start: 1000, utime: tick * 40 });
+      for (let i = 0; i < threads; i++) fake.thread(100, { pid: 1000 + i, runNs: tick * 10 * MS, state: 'S', processor: i % 2 });
+    };
+    write(0);
+    const s = sampler();
+    s.start();
+    for (let tick = 1; tick <= 6; tick++) {
+      now = tick * 100;
+      write(tick);
+      s.tick();
+    }
+    s.stop(false);
+    const r = s.result();
+    assert.deepEqual(r.samples.map((x) => Number(x.coresUsed.toFixed(3))), [4, 4, 4, 4, 4, 4], 'from the process stat');
+    const seen = r.threads.map((t) => Number(t.cpuSeconds.toFixed(3)));
+    assert.equal(seen.length, threads);
+    // 6 samples × 16 threads = 96 reads ≥ 2 per thread: every thread's cumulative counter was caught up.
+    assert.ok(seen.every((cpu) => cpu >= 0.03), `per-thread CPU ${seen.join(' ')}`);
+    assert.ok(Math.abs(seen.reduce((a, b) => a + b, 0) - 2.4) <= 0.4 + 1e-9, 'no thread is read twice for the same time');
+    assert.deepEqual(r.samples[5].workload, [1, 1], 'spread over the cores as the threads ran, capped by busy time');
   });
 
   it('keeps finding a setsid() worker after its parent died (cancellation relies on it)', () => {
@@ -213,6 +243,26 @@ describe('procfs sampler on a real process', function () {
     assert.ok(cores <= 1.1, `one thread cannot use ${cores} cores`);
     assert.ok(r.threads.some((t) => t.pid === child.pid && t.cpuSeconds > 0));
     assert.ok(r.samples.every((x) => x.busy.every((b) => b >= 0 && b <= 1) && x.workload.every((w, i) => w <= x.busy[i] + 1e-9)));
+  });
+});
+
+describe('open procfs files (FdCache)', function () {
+  this.timeout(20_000);
+  it('re-reads fresh content with pread, and reports a task that is gone', async () => {
+    const child = spawn('python3', ['-c', 'import time\nt=time.time()\nwhile time.time()-t<0.4: pass\ntime.sleep(30)'], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('spawn', resolve));
+    const files = new FdCache();
+    const path = `/proc/${child.pid}/schedstat`;
+    const first = parseSchedstat(files.read(path) ?? '');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = parseSchedstat(files.read(path) ?? '');
+    assert.ok(first && second && second.runNs > first.runNs, 'the counter moved on the same open file');
+    assert.equal(files.size, 1);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(files.read(path), null);
+    assert.equal(files.size, 0, 'closed once the task is gone');
+    files.closeAll();
   });
 });
 
