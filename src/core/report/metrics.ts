@@ -36,7 +36,7 @@ export interface MetricsInput {
 export const THRESHOLDS = {
   /** A GIL-bound process uses at most this many cores while ≥ 2 of its threads run tasks. */
   gilMaxCores: 1.2,
-  /** …and shows it wants CPU: uses at least this many cores, or waits on the GIL this often. */
+  /** …and shows it wants CPU: uses (or waits in the run queue for) this many cores, or waits on the GIL this often. */
   gilMinCores: 0.5,
   gilMinWaitShare: 0.15,
   /** Overlap of ≥ 2 task threads needed before judging (seconds, and share of the wall time). */
@@ -214,7 +214,10 @@ export function gilAnalysis(input: MetricsInput): GilProcess[] {
     const probes = probed.reduce((sum, t) => sum + t.gilProbes, 0);
     const waitShare = probes >= 4 ? probed.reduce((sum, t) => sum + t.futexWaits, 0) / probes : null;
     const enough = overlapSeconds >= Math.max(THRESHOLDS.gilMinOverlapSeconds, THRESHOLDS.gilMinOverlapShare * input.wallSeconds);
-    const wantsCpu = cores !== null && (cores >= THRESHOLDS.gilMinCores || (waitShare !== null && waitShare >= THRESHOLDS.gilMinWaitShare && cores >= 0.2));
+    // Wanting CPU: using it, or runnable but waiting for a core (other programs), or waiting for the GIL.
+    const union = overlapSegments(intervals, 1).reduce((sum, [a, b]) => sum + (b - a), 0);
+    const delayCores = union > 0 ? (taskThreads.length > 0 ? taskThreads : threads).reduce((sum, t) => sum + t.runDelaySeconds, 0) / union : 0;
+    const wantsCpu = cores !== null && (cores + delayCores >= THRESHOLDS.gilMinCores || (waitShare !== null && waitShare >= THRESHOLDS.gilMinWaitShare && cores >= 0.2));
     const bound = input.python.gilEnabled && enough && cores !== null && cores <= THRESHOLDS.gilMaxCores && wantsCpu;
     // Threads that were in a task while another one was: the "busy" threads of the verdict.
     const overlapping = new Set(intervals.filter((t) => segments.some(([a, b]) => t.start < b && t.end > a)).map((t) => t.worker));
@@ -283,7 +286,8 @@ export function computeMetrics(input: MetricsInput): Metrics {
       }
     }
   }
-  if (efficiency !== null) {
+  // Efficiency is a verdict only for a run that fanned work out (pool workers or lanes).
+  if (efficiency !== null && input.workers.some((w) => w.kind !== 'main')) {
     const level = klass === 'ideal' ? 'good' : klass === 'ok' ? 'info' : 'warning';
     const workersText = workers !== null ? plural(workers, 'worker') : 'the workload';
     verdicts.push({

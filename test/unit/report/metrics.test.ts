@@ -77,6 +77,12 @@ describe('GIL-bound verdict', () => {
     assert.equal(computeMetrics(threadRun(0.3, { probes: 10, waits: 6 })).gilBound, true);
   });
 
+  it('counts run-queue waiting as wanting CPU (a machine busy with other programs)', () => {
+    const input = threadRun(0.3, null);
+    input.sampler.threads = [thread(10, 11, { runDelaySeconds: 0.2 }), thread(10, 12, { runDelaySeconds: 0.2 })];
+    assert.equal(computeMetrics(input).gilBound, true);
+  });
+
   it('does not flag threads that wait on I/O (little CPU, no futex waits)', () => {
     const m = computeMetrics(threadRun(0.04, { probes: 10, waits: 0 }));
     assert.equal(m.gilBound, false);

@@ -5,7 +5,7 @@
  * Thresholds come from issue 4; timing bounds are generous (this machine is shared).
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -174,6 +174,44 @@ describe('end to end: cancellation leaves nothing running', function () {
     durations.sort((a, b) => a - b);
     console.log(`      cancel took ${durations[0]}–${durations[durations.length - 1]} ms (median ${durations[10]} ms)`);
     assert.ok(durations[durations.length - 1] < 5000, `the slowest cancel took ${durations[durations.length - 1]} ms`);
+  });
+});
+
+describe('end to end: the host process going away', function () {
+  this.timeout(60_000);
+
+  async function treeOf(child: ChildProcessWithoutNullStreams): Promise<{ pid: number; start: number }[]> {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    await waitFor(() => /ready [\d ]+\n/.test(out), 30_000, `the tree (output: ${out})`);
+    const pids = /ready ([\d ]+)\n/.exec(out)?.[1].trim().split(' ').map(Number) ?? [];
+    return pids.map((pid) => ({ pid, start: startTimeOf(pid) }));
+  }
+
+  it('Ctrl+C on `parascope run` cancels the whole tree and exits non-zero with the summary', async () => {
+    const child = spawn(process.execPath, [CLI, 'run', 'cancel_tree.py', '--', 'stubborn'], { cwd: SCRIPTS, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const tree = await treeOf(child);
+    const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+    child.kill('SIGINT');
+    const code = await exited;
+    assert.ok(code !== 0 && code !== null, `exit code ${code}`);
+    assert.deepEqual(tree.filter((p) => alive(p.pid, p.start)), []);
+    assert.match(stderr, /cancel_tree\.py was cancelled after/);
+  });
+
+  it('a host process that exits mid-run takes the tree with it', async () => {
+    const runModule = resolve('out', 'src', 'core', 'run', 'run.js');
+    const code = `
+      const { startRun } = require(${JSON.stringify(runModule)});
+      startRun({ script: ${JSON.stringify(join(SCRIPTS, 'cancel_tree.py'))}, args: ['stubborn'], cwd: ${JSON.stringify(SCRIPTS)}, python: null,
+        pool: { kind: 'asis', workers: null, startMethod: null, chunksize: null }, intervalMs: 100 },
+        { onOutput: (d) => { process.stdout.write(d); if (/ready/.test(d.toString())) setTimeout(() => process.exit(0), 300); } });`;
+    const child = spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const tree = await treeOf(child);
+    await new Promise((ok) => child.once('exit', ok));
+    await waitFor(() => tree.every((p) => !alive(p.pid, p.start)), 3000, 'the tree to be gone');
   });
 });
 
