@@ -94,6 +94,15 @@ def build_config(options):
         max_processes=256 if max_processes is None else max_processes)
 
 
+def _interpreter_argv():
+    """argv of this interpreter as it was started (Python < 3.10 has no sys.orig_argv)."""
+    try:
+        with open("/proc/self/cmdline", "rb") as f:
+            return [os.fsdecode(a) for a in f.read().split(b"\0")]
+    except OSError:
+        return [sys.executable]
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -106,7 +115,7 @@ def main(argv=None):
         sys.exit(0 if not exc.args[0] else EXIT_USAGE)
     if not os.path.exists(script):
         shown = script if sys.version_info < (3, 9) else os.path.abspath(script)
-        program = getattr(sys, "orig_argv", None) or [os.path.basename(sys.executable)]
+        program = getattr(sys, "orig_argv", None) or _interpreter_argv()
         sys.stderr.write("%s: can't open file %r: [Errno 2] No such file or directory\n"
                          % (program[0], shown))
         sys.exit(EXIT_USAGE)

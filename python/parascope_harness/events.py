@@ -132,8 +132,8 @@ def flush(timeout=-1):
     """Write every queued event now. ``timeout`` bounds the wait for a concurrent flush.
 
     Asynchronous signals are held back while this thread writes: a worker that
-    ``Pool.terminate()`` SIGTERMs in the middle of its last flush must not die with
-    the batch it already took off the buffer (its handler runs right after).
+    ``Pool.terminate()`` SIGTERMs in the middle of its last flush dies only once the
+    batch it took off the buffer is written.
     """
     if _state["dir"] is None:
         return

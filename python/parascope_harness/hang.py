@@ -23,8 +23,20 @@ _suspect = {}
 
 
 def watch_pool(instr):
+    if not _watched:
+        import atexit
+        atexit.register(_report_exits)
     _watched.append(weakref.ref(instr))
     events.add_periodic(check)
+
+
+def _report_exits():
+    from parascope_harness.pools import mp_pool
+    for ref in list(_watched):
+        instr = ref()
+        pool = instr.pool_ref() if instr is not None and instr.pool_ref else None
+        if pool is not None:
+            mp_pool.report_killed_workers(instr, pool)
 
 
 def _record_thread_error(original):
@@ -66,6 +78,9 @@ def check():
         if pool is None:
             _watched.remove(ref)
             continue
+        if instr.ended:
+            from parascope_harness.pools import mp_pool
+            mp_pool.report_killed_workers(instr, pool)
         reason = _reason(instr, pool)
         if reason is None:
             _suspect.pop(instr.pool_id, None)

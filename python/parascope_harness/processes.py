@@ -10,7 +10,10 @@
   the first call adds our child loader to the preparation data, the second sees
   (``sys.exc_info()``) whether pickling the Process failed.
 - ``BaseProcess._bootstrap`` runs first in every child: it announces the child,
-  prepares pool workers, and flushes events when the child ends.
+  prepares pool workers, and flushes events when the child ends. (No SIGTERM
+  handler is installed for ``Pool.terminate()``: a Python-level handler can miss a
+  signal that lands just before a blocking ``sem_wait`` and hang the pool; workers
+  flush when they run out of work instead, see ``pools.workerside``.)
 """
 import os
 import signal
@@ -149,7 +152,6 @@ def _bootstrap(self, *args, **kwargs):
             workerside.install(self)
             worker = True
             _emit_worker("worker_start", pool_id)
-            _flush_on_sigterm(pool_id)
         else:
             procinfo.announce("child")
     except Exception as exc:
@@ -163,7 +165,7 @@ def _bootstrap(self, *args, **kwargs):
             if worker:
                 from parascope_harness.pools import workerside
                 workerside.after_exit(self, exitcode)
-                _worker_exited(pool_id)
+                _emit_worker("worker_exit", pool_id)
             elif lane_site is not None:
                 from parascope_harness import lanes
                 lanes.emit_lane("process", self.name, lanes.describe_target(
@@ -176,29 +178,6 @@ def _bootstrap(self, *args, **kwargs):
 def _emit_worker(kind, pool_id):
     events.emit({"ev": kind, "t": time.time(), "poolId": pool_id, "pid": os.getpid(),
                  "tid": threading.get_native_id(), "kind": "process"})
-
-
-_exited = []
-
-
-def _worker_exited(pool_id):
-    if not _exited:
-        _exited.append(True)
-        _emit_worker("worker_exit", pool_id)
-
-
-def _flush_on_sigterm(pool_id):
-    """Pool.terminate() SIGTERMs idle workers: write their events first, then die the same way."""
-    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
-        return
-
-    def on_sigterm(signum, frame):
-        _worker_exited(pool_id)
-        events.flush(0.5)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    signal.signal(signal.SIGTERM, on_sigterm)
 
 
 def install():

@@ -78,6 +78,8 @@ class EventStreamTest(unittest.TestCase):
         exits = run.of("worker_exit", poolId=pool["poolId"])
         self.assertEqual(len(starts), 2)
         self.assertEqual({e["pid"] for e in starts}, {e["pid"] for e in exits})
+        for event in exits:  # workers that Pool.terminate() killed are reported by the parent
+            self.assertEqual(event.get("reportedBy", "worker") == "parent", event.get("exitcode", 0) < 0)
         self.assertTrue(all(e["kind"] == "process" for e in starts))
         tasks = run.of("task", poolId=pool["poolId"])
         self.assertEqual(len(tasks), 4)

@@ -98,9 +98,27 @@ class WorkerList(list):
             code = worker.exitcode
             if code and code != -signal.SIGTERM and self.instr is not None:
                 self.instr.dead_workers.append((time.time(), worker.pid, code))
+            report_killed_worker(self.instr, worker)
         except Exception:
             pass
         list.__delitem__(self, index)
+
+
+def report_killed_worker(instr, worker):
+    """``worker_exit`` for a worker process killed by a signal (it could not say so itself)."""
+    popen = getattr(worker, "_popen", None)
+    code = getattr(popen, "returncode", None)
+    if instr is None or code is None or code >= 0 or worker.pid in instr.reported_exits:
+        return
+    instr.reported_exits.add(worker.pid)
+    events.emit({"ev": "worker_exit", "t": time.time(), "poolId": instr.pool_id, "pid": worker.pid,
+                 "tid": worker.pid, "kind": "process", "exitcode": code, "reportedBy": "parent"})
+
+
+def report_killed_workers(instr, pool):
+    """After ``terminate()``: the workers it SIGTERMed (called by the watchdog and at exit)."""
+    for worker in list(getattr(pool, "_pool", ()) or ()):
+        report_killed_worker(instr, worker)
 
 
 # --- ThreadPool worker side --------------------------------------------------------------------

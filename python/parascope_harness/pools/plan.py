@@ -41,7 +41,7 @@ class PoolInstr:
     """The harness's own state for one pool, kept off the pool's namespace."""
 
     __slots__ = ("pool_id", "api", "kind", "site", "pool_ref", "progress", "last_task",
-                 "dead_workers", "ended", "tasks", "__weakref__")
+                 "dead_workers", "ended", "tasks", "reported_exits", "__weakref__")
 
     def __init__(self, api, kind, site):
         self.pool_id = "%d-%d" % (os.getpid(), next(_counter))
@@ -54,6 +54,7 @@ class PoolInstr:
         self.dead_workers = []
         self.ended = False
         self.tasks = itertools.count(1)
+        self.reported_exits = set()
 
     def attach(self, pool):
         self.pool_ref = weakref.ref(pool)

@@ -1,4 +1,5 @@
 """Creates a pool through every API and reports where each task ran (pid, native thread id)."""
+import faulthandler
 import json
 import multiprocessing as mp
 import multiprocessing.dummy
@@ -25,6 +26,7 @@ def run_executor(executor):
 
 
 if __name__ == "__main__":
+    faulthandler.dump_traceback_later(60, exit=True)  # if anything ever hangs, show where
     out = {"main": [os.getpid(), threading.get_native_id()]}
     out["multiprocessing.Pool"] = run_pool(mp.Pool(3))  # ROW multiprocessing.Pool
     out["get_context"] = run_pool(mp.get_context("fork").Pool(3))  # ROW get_context
