@@ -123,7 +123,7 @@ function safeScript(code: string): string {
 }
 
 export function reportToHtml(report: Report, assets: WebviewAssets, options: HtmlOptions = {}): string {
-  const machine = options.machine ?? { cpuCount: report.cpuCount, platform: 'linux' };
+  const machine = options.machine ?? { cpuCount: report.cpuCount, platform: process.platform };
   const title = options.title ?? `Parascope — ${report.script.split(/[\\/]/).pop() ?? report.script}`;
   return standaloneHtml({ protocolVersion: PROTOCOL_VERSION, report, machine }, assets, title);
 }

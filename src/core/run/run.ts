@@ -201,10 +201,12 @@ class Run implements RunHandle {
     child.stdout.on('data', (chunk: Buffer) => this.emit(() => this.observer.onOutput?.(chunk, 'stdout')));
     child.stderr.on('data', (chunk: Buffer) => this.emit(() => this.observer.onOutput?.(chunk, 'stderr')));
     child.stdin.on('error', () => undefined); // the script closed its stdin: writes are dropped
+    child.stdout.on('error', () => undefined); // a pipe torn down with the tree: nothing to report
+    child.stderr.on('error', () => undefined);
     child.on('error', () => undefined); // a failed kill() after exit; the lifecycle handles the rest
 
     this.flushTimer = setInterval(() => this.flush(), FLUSH_MS);
-    this.tailTimer = setInterval(() => void this.tailer?.poll(), TAIL_MS);
+    this.tailTimer = setInterval(() => void this.tailer?.poll().catch(() => undefined), TAIL_MS);
 
     const sampler = this.sampler.result();
     const usable = usableCpus(sampler.coreIds.length || cpus().length, { affinity: prepared.python.affinityCpus, quota: prepared.quota.cpus });
@@ -276,6 +278,14 @@ class Run implements RunHandle {
   }
 
   private flush(): void {
+    try {
+      this.flushNow();
+    } catch {
+      // a bug in batching must not take the host down; the report still has everything
+    }
+  }
+
+  private flushNow(): void {
     if (this.pendingSamples.length > 0) {
       const samples = this.pendingSamples;
       this.pendingSamples = [];
@@ -311,7 +321,7 @@ class Run implements RunHandle {
       await this.terminating;
       await Promise.race([this.closeSeen, new Promise((ok) => setTimeout(ok, DRAIN_MS))]);
       clearInterval(this.tailTimer);
-      await this.tailer?.finish();
+      await this.tailer?.finish().catch(() => undefined);
       this.flush();
       clearInterval(this.flushTimer);
       child.stdout.removeAllListeners('data');

@@ -30,13 +30,15 @@ export interface TailStats {
   corruptLines: number;
   /** Events the harness reported it had to drop (`dropped` events). */
   droppedEvents: number;
+  /** Valid events the consumer threw on (a bug; counted, never fatal). */
+  rejected: number;
 }
 
 export class EventTailer {
   private readonly files = new Map<string, FileState>();
   private running: Promise<void> | null = null;
   private finished = false;
-  readonly stats: TailStats = { files: 0, events: 0, corruptLines: 0, droppedEvents: 0 };
+  readonly stats: TailStats = { files: 0, events: 0, corruptLines: 0, droppedEvents: 0, rejected: 0 };
 
   constructor(
     private readonly dir: string,
@@ -162,6 +164,10 @@ export class EventTailer {
     if ('ignored' in result) return;
     this.stats.events += 1;
     if (result.event.ev === 'dropped') this.stats.droppedEvents += result.event.count;
-    this.onEvent(result.event);
+    try {
+      this.onEvent(result.event);
+    } catch {
+      this.stats.rejected += 1; // a consumer bug: the event is lost, the run goes on
+    }
   }
 }

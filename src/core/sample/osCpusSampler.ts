@@ -52,7 +52,13 @@ export class OsCpusSampler implements Sampler {
     this.prev = this.read().map((c) => ({ ...c.times }));
     this.prevMs = this.now();
     this.startedAt = (this.prevMs - this.options.startMs) / 1000;
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer = setInterval(() => {
+      try {
+        this.tick();
+      } catch {
+        // never take the host down over one sample
+      }
+    }, this.intervalMs);
     this.timer.unref?.();
   }
 

@@ -140,7 +140,7 @@ export class ProcfsSampler implements Sampler {
   private syscallCursor = 0;
   private syscallBudget = MAX_SYSCALL_READS;
   private threadBudget = THREAD_BUDGET;
-  private readonly stats = { ticks: 0, rescans: 0, reads: 0, syscallReads: 0 };
+  private readonly stats = { ticks: 0, rescans: 0, reads: 0, syscallReads: 0, errors: 0 };
   private readsAtStart = 0;
 
   constructor(private readonly options: ProcfsSamplerOptions) {
@@ -297,9 +297,12 @@ export class ProcfsSampler implements Sampler {
     this.timer = setTimeout(() => {
       try {
         this.tick();
-      } finally {
-        this.schedule();
+      } catch {
+        // A sampling bug must never take the host down: this sample is skipped.
+        this.stats.errors += 1;
+        this.prevMs = this.now();
       }
+      this.schedule();
     }, wait);
     this.timer.unref?.();
   }

@@ -62,7 +62,7 @@ export interface SamplerResult {
   /** The futex syscall number used for GIL probes, or null where not measured. */
   futexSyscall: number | null;
   /** The sampler's own bookkeeping, for the benchmark and the report's health line. */
-  stats: { ticks: number; rescans: number; reads: number; syscallReads: number };
+  stats: { ticks: number; rescans: number; reads: number; syscallReads: number; errors?: number };
 }
 
 export interface Sampler {

@@ -5,7 +5,7 @@
  * Thresholds come from issue 4; timing bounds are generous (this machine is shared).
  */
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -135,6 +135,18 @@ describe('end to end: cores used, GIL verdicts (real harness)', function () {
   });
 });
 
+describe('end to end: a broken observer', function () {
+  this.timeout(30_000);
+  it('cannot break the run: the report still arrives, with the script\'s output and exit code', async () => {
+    const boom = () => {
+      throw new Error('observer bug');
+    };
+    const { report } = await run(request('exit3.py'), { onStarted: boom, onSamples: boom, onTasks: boom, onOutput: boom });
+    assert.equal(report.exitCode, 3);
+    assert.equal(report.cancelled, false);
+  });
+});
+
 describe('end to end: cancellation leaves nothing running', function () {
   this.timeout(180_000);
 
@@ -180,7 +192,7 @@ describe('end to end: cancellation leaves nothing running', function () {
 describe('end to end: the host process going away', function () {
   this.timeout(60_000);
 
-  async function treeOf(child: ChildProcessWithoutNullStreams): Promise<{ pid: number; start: number }[]> {
+  async function treeOf(child: { stdout: NodeJS.ReadableStream }): Promise<{ pid: number; start: number }[]> {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     await waitFor(() => /ready [\d ]+\n/.test(out), 30_000, `the tree (output: ${out})`);
