@@ -162,11 +162,17 @@ async function liveUpdates(view, from, count) {
   }, { from, count });
 }
 
-async function firstRender(report) {
+async function firstRender(report, typed = false) {
   const view = await WebviewPage.open('vscode-dark', VIEWPORT);
   try {
     await view.init({ ...EMPTY_STATE, machine: { cpuCount: CORES, platform: 'linux' } });
-    await view.page.evaluate((r) => { globalThis.__report = r; }, report);
+    await view.page.evaluate(({ r, typed }) => {
+      // A host could send the sample columns as typed arrays: postMessage copies them as memory.
+      globalThis.__report = !typed ? r : {
+        ...r, sampleTimes: Float64Array.from(r.sampleTimes), coresUsedSeries: Float32Array.from(r.coresUsedSeries),
+        cores: r.cores.map((c) => ({ ...c, busy: Float32Array.from(c.busy), workload: Float32Array.from(c.workload), steal: Float32Array.from(c.steal) })),
+      };
+    }, { r: report, typed });
     const settle = () => view.page.evaluate(async () => {
       await new Promise((r) => requestAnimationFrame(() => r()));
       await new Promise((r) => setTimeout(r, 0));
@@ -222,18 +228,19 @@ console.log(`bench/webview-render: ${CORES} cores × ${SAMPLES.toLocaleString('e
 console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start (timings stretch on a busy machine)\n`);
 
 // 1. First render --------------------------------------------------------------------------
-// Two task loads on the same 64 × 6,000 samples: 5-s tasks (~8,400) and 0.5-s tasks (~83,000).
+// Two task loads on the same 64 × 6,000 samples: 5-s tasks (~8,400) and 0.5-s tasks (~83,000);
+// then the first again with the sample columns as typed arrays (what a host could send).
 // "Delivery" is the structured clone postMessage performs before the panel's code runs; "render"
 // is the panel's own work, from the message event to the painted frame. Wall times stretch on a
 // busy machine; the renderer main thread's CPU time does not, so both are shown.
 const summary = [];
-for (const taskSeconds of [5, 0.5]) {
+for (const [taskSeconds, typed] of [[5, false], [0.5, false], [5, true]]) {
   const report = bigReport(CORES, SAMPLES, WORKERS, taskSeconds);
   console.log(`1. First render of a finished report: ${CORES} × ${SAMPLES.toLocaleString('en')} samples, ${report.tasks.length.toLocaleString('en')} tasks (${taskSeconds} s each), ` +
-    `${mb(JSON.stringify(report).length)} as JSON; a fresh page each time:`);
+    (typed ? 'sample columns sent as typed arrays' : `${mb(JSON.stringify(report).length)} as JSON`) + '; a fresh page each time:');
   const runs = [];
   for (let i = 0; i < (quick ? 2 : 5); i++) {
-    const r = await firstRender(report);
+    const r = await firstRender(report, typed);
     runs.push(r);
     console.log(`   run ${i + 1}: render ${ms(r.painted)} to the painted frame (panel frame ${ms(r.render)}), ${ms(r.cpu)} renderer CPU; ` +
       `delivery ${ms(r.cloned)} (${ms(r.clonedCpu)} CPU) — ${r.cores} heatmap rows, ${r.lanes} lanes, ${r.canvases} canvases`);
@@ -245,7 +252,7 @@ for (const taskSeconds of [5, 0.5]) {
   console.log(`   median: render ${ms(painted)} wall (includes waiting for the next vsync, ≤ 16.7 ms), ${ms(cpu)} CPU; delivery ${ms(delivery)} wall, ${ms(deliveryCpu)} CPU`);
   console.log(`   target ≤ 100 ms: render wall ${verdict(painted <= 100)} (ratio ${(painted / 100).toFixed(2)}), render CPU ${verdict(cpu <= 100)} (ratio ${(cpu / 100).toFixed(2)}); ` +
     `with delivery, CPU ${ms(cpu + deliveryCpu)} (ratio ${((cpu + deliveryCpu) / 100).toFixed(2)})\n`);
-  summary.push(`first render, ${report.tasks.length.toLocaleString('en')} tasks: render ${ms(painted)} wall / ${ms(cpu)} CPU (ratios ${(painted / 100).toFixed(2)} / ${(cpu / 100).toFixed(2)}), ` +
+  summary.push(`first render, ${report.tasks.length.toLocaleString('en')} tasks${typed ? ', typed columns' : ''}: render ${ms(painted)} wall / ${ms(cpu)} CPU (ratios ${(painted / 100).toFixed(2)} / ${(cpu / 100).toFixed(2)}), ` +
     `+ delivery ${ms(deliveryCpu)} CPU (total ratio ${((cpu + deliveryCpu) / 100).toFixed(2)})`);
 }
 

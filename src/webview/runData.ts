@@ -37,7 +37,15 @@ export interface RunData {
   report: Report | null;
 }
 
-const array = (value: unknown): number[] => (Array.isArray(value) ? value as number[] : []);
+/**
+ * A column of numbers: a plain array (JSON), or a typed array — a host may send the columns that
+ * way, since `postMessage` copies typed arrays far faster than arrays of numbers.
+ */
+export function isColumn(value: unknown): value is readonly number[] {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
+const array = (value: unknown): readonly number[] => (isColumn(value) ? value : []);
 
 export function fromReport(report: Report): RunData {
   const t = array(report.sampleTimes);

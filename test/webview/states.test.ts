@@ -78,6 +78,24 @@ describe('run outcomes and damaged input', () => {
     await view.screenshot('state-damaged-dark');
   });
 
+  it('draws the same from columns sent as typed arrays', async () => {
+    const report = processReport();
+    await view.init({ report });
+    const plain = await view.page.getAttribute('.heatmap-canvas', 'aria-label');
+    await view.page.evaluate((r) => {
+      const g = globalThis as unknown as { dispatchEvent(e: unknown): void; MessageEvent: new (t: string, i: unknown) => unknown };
+      const typed = {
+        ...r, sampleTimes: Float64Array.from(r.sampleTimes), coresUsedSeries: Float32Array.from(r.coresUsedSeries),
+        cores: r.cores.map((c) => ({ ...c, busy: Float32Array.from(c.busy), workload: Float32Array.from(c.workload), steal: Float32Array.from(c.steal) })),
+      };
+      g.dispatchEvent(new g.MessageEvent('message', { data: { type: 'init', state: { protocolVersion: 1, live: null, report: typed, sweep: null, sweepProgress: null, machine: { cpuCount: 2, platform: 'linux' } } } }));
+    }, report);
+    await view.frame();
+    assert.equal(await view.page.locator('.view-error').count(), 0);
+    assert.equal(await view.page.getAttribute('.heatmap-canvas', 'aria-label'), plain);
+    assert.match(await view.page.getAttribute('figure.cores-used', 'aria-label') ?? '', /1\.8 of 2 usable cores on average/);
+  });
+
   it('replaces a view that throws with a message, and keeps the others', async () => {
     const report = processReport();
     await view.init({ report: { ...report, tasks: [null, ...report.tasks] as unknown as Report['tasks'] } });

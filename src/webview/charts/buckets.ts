@@ -80,28 +80,41 @@ export class CoreBuckets {
       this.tEnd[slot] = t;
       this.samples[slot]! += 1;
     }
+    // Runs of new samples that share a bucket: sums are kept in locals per run and written to
+    // the Float32 columns once per bucket, not once per sample.
+    const runs: number[] = [];
+    for (let k = 0; k < n; ) {
+      let end = k + 1;
+      while (end < n && slots[end] === slots[k]) end++;
+      runs.push(slots[k]!, k, end);
+      k = end;
+    }
     const cores = Math.min(this.cores, data.cores.length);
     const offset = from - firstRetained;
+    const work = this.work, other = this.other, stolen = this.steal;
     for (let c = 0; c < cores; c++) {
       const column = data.cores[c];
       if (!column) continue;
       const { busy, workload, steal } = column;
-      const work = this.work, other = this.other, stolen = this.steal;
-      for (let k = 0; k < n; k++) {
-        const i = offset + k;
-        // Fractions 0–1; anything else (missing, NaN, out of range) is clamped. Inlined: this
-        // loop runs cores × samples times on a first render, before the JIT has warmed up.
-        let b = busy[i]!;
-        b = b > 0 ? (b < 1 ? b : 1) : 0;
-        let w = workload[i]!;
-        w = w > 0 ? (w < 1 ? w : 1) : 0;
-        if (b > 0 && w > b) w = b;
-        let s = steal[i]!;
-        s = s > 0 ? (s < 1 ? s : 1) : 0;
-        const index = slots[k]! * this.cores + c;
-        work[index]! += w;
-        other[index]! += b - w > 0 ? b - w : 0;
-        stolen[index]! += s;
+      for (let r = 0; r < runs.length; r += 3) {
+        let sw = 0, so = 0, ss = 0;
+        for (let i = offset + runs[r + 1]!, end = offset + runs[r + 2]!; i < end; i++) {
+          // Fractions 0–1; anything else (missing, NaN, out of range) is clamped. Inlined: this
+          // loop runs cores × samples times on a first render, before the JIT has warmed up.
+          let b = busy[i]!;
+          b = b > 0 ? (b < 1 ? b : 1) : 0;
+          let w = workload[i]!;
+          w = w > 0 ? (w < 1 ? w : 1) : 0;
+          if (b > 0 && w > b) w = b;
+          const s = steal[i]!;
+          sw += w;
+          so += b > w ? b - w : 0;
+          ss += s > 0 ? (s < 1 ? s : 1) : 0;
+        }
+        const index = runs[r]! * this.cores + c;
+        work[index]! += sw;
+        other[index]! += so;
+        stolen[index]! += ss;
       }
     }
     this.dirtyFrom = Math.min(this.dirtyFrom, slots[0]!);

@@ -8,7 +8,7 @@ import type { PanelState, ToWebviewMessage } from '../../protocol';
 import { errorBox, h, safely, setText } from '../dom';
 import { baseName, poolShape } from '../format';
 import { timings } from '../perf';
-import { fromLive, fromReport, type RunData } from '../runData';
+import { fromLive, fromReport, isColumn, type RunData } from '../runData';
 import { saveState, savedState, type TabId } from '../vscodeApi';
 import { runState } from './notices';
 import { RunView } from './run';
@@ -238,7 +238,10 @@ function reportProblems(report: PanelState['report']): string[] {
   if (!report || typeof report !== 'object') return ['the report'];
   const problems: string[] = [];
   if (report.schema !== 'parascope.report/1') problems.push(`schema (${String(report.schema)})`);
-  for (const key of ['sampleTimes', 'coresUsedSeries', 'cores', 'workers', 'tasks', 'findings'] as const) {
+  for (const key of ['sampleTimes', 'coresUsedSeries'] as const) {
+    if (!isColumn(report[key])) problems.push(key);
+  }
+  for (const key of ['cores', 'workers', 'tasks', 'findings'] as const) {
     if (!Array.isArray(report[key])) problems.push(key);
   }
   for (const key of ['wallSeconds', 'cpuSeconds', 'coresUsed', 'usableCpus'] as const) {
