@@ -50,7 +50,21 @@ export const THRESHOLDS = {
   /** Idle shares of short-lived pools (worker-seconds) are not worth a warning. */
   idleMinWorkerSeconds: 1,
   migrationsPerThreadSecond: 5,
+  /** Other programs' load worth mentioning next to the efficiency (cores). */
+  otherProgramsNote: 0.25,
 } as const;
+
+/** Cores other programs kept busy during the run (null without per-process counters). */
+export function otherProgramsCores(sampler: SamplerResult): number | null {
+  if (sampler.coarse || sampler.samples.length === 0) return null;
+  let sum = 0;
+  for (const sample of sampler.samples) {
+    sample.busy.forEach((busy, i) => {
+      sum += Math.max(0, busy - (sample.workload[i] ?? 0));
+    });
+  }
+  return sum / sampler.samples.length;
+}
 
 export function utilizationClass(coresUsed: number, target: number): UtilizationClass {
   if (coresUsed < 0.5) return 'idle';
@@ -244,6 +258,8 @@ export function computeMetrics(input: MetricsInput): Metrics {
   const over = procfs ? oversubscription(input.sampler.threads, input.wallSeconds) : null;
   const migrations = migrationsPerThread(input.sampler.threads);
   const idle = idleShare(input.workers, input.lives, input.tasks);
+  const others = otherProgramsCores(input.sampler);
+  const busyMachine = others !== null && others >= THRESHOLDS.otherProgramsNote ? `; other programs kept ${f2(others)} cores busy meanwhile` : '';
   const verdicts: Verdict[] = [];
 
   for (const hang of input.hangs) {
@@ -293,7 +309,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
     verdicts.push({
       id: 'efficiency', level, title: `Utilization: ${klass}`,
       detail: `${workersText} used ${f2(input.coresUsed)} cores of ${Number(input.usableCpus.toFixed(2))} usable: ` +
-        `${pct(efficiency)} parallel efficiency (cores used ÷ min(workers, usable CPUs) = ${f2(input.coresUsed)} ÷ ${Number(target.toFixed(2))}).`,
+        `${pct(efficiency)} parallel efficiency (cores used ÷ min(workers, usable CPUs) = ${f2(input.coresUsed)} ÷ ${Number(target.toFixed(2))})${busyMachine}.`,
     });
   }
   const { pickle } = ipcTotals(input.tasks);
@@ -349,6 +365,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
     oversubscription: over,
     migrations: migrations.perThread,
     migrationsTotal: migrations.total,
+    ...(others !== null ? { otherProgramsCores: Math.round(others * 1000) / 1000 } : {}),
     idleShare: idle,
     verdicts,
     gilProcesses: gil,

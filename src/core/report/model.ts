@@ -129,6 +129,8 @@ export interface Metrics {
   verdicts: Verdict[];
   /** Core changes counted in all (`migrations` is per thread that ran). */
   migrationsTotal?: number;
+  /** Cores other programs kept busy meanwhile (average of busy − workload over all cores). */
+  otherProgramsCores?: number;
   /** The GIL analysis behind `gilBound`, per process running tasks on ≥ 2 threads. */
   gilProcesses?: { pid: number; taskThreads: number; overlapSeconds: number; cores: number | null; waitShare: number | null; bound: boolean }[];
 }

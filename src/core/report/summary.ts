@@ -49,10 +49,12 @@ export function verdictLine(verdict: Verdict, report: Report): string {
       if (g) return `Threads run in parallel: ${g.taskThreads} threads used ${f2(g.cores as number)} cores (the GIL is released)`;
       return `${verdict.title}: ${verdict.detail}`;
     }
-    case 'efficiency':
-      return m.parallelEfficiency === null
-        ? verdict.title
-        : `${verdict.title} — ${pct(m.parallelEfficiency)} parallel efficiency (${f2(report.coresUsed)} cores used${report.pool.workers !== null ? `, ${report.pool.workers} workers` : ''})`;
+    case 'efficiency': {
+      if (m.parallelEfficiency === null) return verdict.title;
+      const others = m.otherProgramsCores !== undefined && m.otherProgramsCores >= 0.25 ? `; other programs busy on ${f2(m.otherProgramsCores)} cores` : '';
+      return `${verdict.title} — ${pct(m.parallelEfficiency)} parallel efficiency (${f2(report.coresUsed)} cores used` +
+        `${report.pool.workers !== null ? `, ${report.pool.workers} workers` : ''}${others})`;
+    }
     case 'ipc':
       return `Pickling took ${pct(m.ipcShare ?? 0)} of task time — send less data per task or use larger chunks`;
     case 'oversubscription':

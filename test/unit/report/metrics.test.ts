@@ -137,6 +137,14 @@ describe('other verdicts', () => {
     assert.match(m.verdicts.find((v) => v.id === 'idle')?.detail ?? '', /idle 83 %/);
   });
 
+  it('says how many cores other programs kept busy next to the efficiency', () => {
+    const input = threadRun(1, null);
+    input.sampler = samplerResult({ n: 10, used: 1, busy: 0.9 }); // 2 × 0.9 busy, 1 core of it the workload
+    const m = computeMetrics(input);
+    assert.equal(m.otherProgramsCores, 0.8);
+    assert.match(m.verdicts.find((v) => v.id === 'efficiency')?.detail ?? '', /other programs kept 0\.80 cores busy meanwhile/);
+  });
+
   it('explains a CPU quota below the CPU count', () => {
     const m = computeMetrics(threadRun(1, null, { usableCpus: 1.5, cpuCount: 4, limit: { affinity: 4, quota: 1.5, quotaSource: '/sys/fs/cgroup/cpu.max' } }));
     assert.match(m.verdicts.find((v) => v.id === 'quota')?.detail ?? '', /Only 1\.5 of 4 CPUs are usable here: a CPU quota of 1\.50 CPUs \(\/sys\/fs\/cgroup\/cpu\.max\)/);
