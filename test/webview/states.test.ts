@@ -39,6 +39,7 @@ describe('run outcomes and damaged input', () => {
     assert.equal(await view.page.getAttribute('#app', 'data-state'), 'hung');
     assert.match(await text(view, '[data-notice="hung"]'), /^The pool hung\. A worker raised an exception that cannot be rebuilt/);
     assert.equal(await text(view, 'header .status'), 'cpu_bound.py — hung');
+    assert.equal(await view.page.locator('[data-verdict="hang"]').count(), 0, 'said once, in the notice');
     await view.screenshot('state-hung-dark');
   });
 

@@ -30,7 +30,8 @@ export class RunView {
     this.element = h('div', { class: 'run', 'data-live': data.live ? 'true' : 'false' },
       safely('the run status', () => renderNotices(data)),
       part('the summary', () => new SummaryView(data)),
-      report ? safely('the verdicts', () => renderVerdicts(report, CARD_VERDICTS) ?? h('div')) : null,
+      // Verdicts the cards or the hang notice already state are not repeated.
+      report ? safely('the verdicts', () => renderVerdicts(report, report.hung ? new Set([...CARD_VERDICTS, 'hang']) : CARD_VERDICTS) ?? h('div')) : null,
       part('the cores-used chart', () => new CoresUsedView(data)),
       part('the per-core heatmap', () => new HeatmapView(data)),
       part('the worker lanes', () => new LanesView(data)),
