@@ -12,7 +12,7 @@ import type { PythonGrammar } from './parser';
 import type { Scope, Top } from './syntax/ir';
 import { Lowerer } from './syntax/lower';
 import { splitStatements } from './syntax/split';
-import { Gate, isInterestingValue, isRelevantModule, shallowTop } from './syntax/gate';
+import { Gate, isInterestingValue, isRelevantImport, shallowTop } from './syntax/gate';
 
 export interface UpdateStats {
   statements: number;
@@ -24,7 +24,8 @@ export interface UpdateStats {
 export class ParsedDocument {
   private text = '';
   private tops: Top[] = [];
-  private lineStarts: number[] = [0];
+  /** Offsets where lines start (computed when a position is first asked for). */
+  private lineStarts: number[] | null = [0];
   private readonly gate = new Gate();
   readonly moduleScope: Scope = { kind: 'module', parent: null, bindings: new Map(), globals: null, nonlocals: null, owner: null };
   /** What the last update did (for tests and the benchmark). */
@@ -46,15 +47,43 @@ export class ParsedDocument {
       this.stats = { statements: this.tops.length, parsed: 0, shallow: this.countShallow() };
       return;
     }
+    const old = this.text;
+    const oldTops = this.tops;
+    // Only the statements around the change are split again: from the one before the change to
+    // the first untouched statement start after it.
+    let prefix = 0;
+    let suffix = 0;
+    let first = 0;
+    if (oldTops.length) {
+      [prefix, suffix] = commonEnds(old, text);
+      first = Math.max(0, slotAt(oldTops, prefix) - 1);
+    }
+    const delta = text.length - old.length;
+    const oldEnd = old.length - suffix;
+    const newEnd = text.length - suffix;
+    let resume = oldTops.length;
+    for (let k = first + 1; k < oldTops.length; k += 1) {
+      if (oldTops[k].base >= oldEnd) {
+        resume = k;
+        break;
+      }
+    }
+    const shifted = new Map<number, number>();
+    for (let k = resume; k < oldTops.length; k += 1) shifted.set(oldTops[k].base + delta, k);
+    const from = first === 0 ? 0 : oldTops[first].base;
+    const slices = splitStatements(text, from, (start) => start >= newEnd && shifted.has(start));
+    const tail = slices.stoppedAt === undefined ? oldTops.length : (shifted.get(slices.stoppedAt) as number);
+
     const cache = new Map<string, Top[]>();
-    for (const top of this.tops) {
+    for (let k = first; k < tail; k += 1) {
+      const top = oldTops[k];
       const list = cache.get(top.text);
       if (list) list.push(top);
       else cache.set(top.text, [top]);
     }
     let parsed = 0;
-    const tops: Top[] = [];
-    for (const slice of splitStatements(text)) {
+    const middle: Top[] = [];
+    for (const slice of slices) {
       const stmtText = text.slice(slice.start, slice.end);
       let top = cache.get(stmtText)?.pop();
       if (!top) {
@@ -66,13 +95,19 @@ export class ParsedDocument {
         }
       }
       top.base = slice.start;
-      tops.push(top);
+      middle.push(top);
     }
-    this.tops = tops;
+    const after = oldTops.slice(tail);
+    for (const top of after) top.base += delta;
+    const kept = new Set(middle);
+    for (let k = first; k < tail; k += 1) if (!kept.has(oldTops[k])) this.unbind(oldTops[k]);
+    const had = new Set(oldTops.slice(first, tail));
+    for (const top of middle) if (!had.has(top)) this.bind(top);
+    this.tops = [...oldTops.slice(0, first), ...middle, ...after];
     this.text = text;
-    this.lineStarts = computeLineStarts(text);
+    this.lineStarts = null;
     parsed += this.refreshGate();
-    this.stats = { statements: tops.length, parsed, shallow: this.countShallow() };
+    this.stats = { statements: this.tops.length, parsed, shallow: this.countShallow() };
   }
 
   /** Parses and lowers a shallow statement (a rule needs what is inside it). */
@@ -82,7 +117,7 @@ export class ParsedDocument {
 
   /** 0-based line and column (UTF-16) of an offset in the current text. */
   position(offset: number): { line: number; column: number } {
-    const starts = this.lineStarts;
+    const starts = (this.lineStarts ??= computeLineStarts(this.text));
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -95,35 +130,53 @@ export class ParsedDocument {
 
   /** Offset of a 0-based line and column in the current text. */
   offsetAt(line: number, column: number): number {
-    const start = this.lineStarts[Math.min(Math.max(line, 0), this.lineStarts.length - 1)];
+    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    const start = starts[Math.min(Math.max(line, 0), starts.length - 1)];
     return Math.min(start + column, this.text.length);
-  }
-
-  /** The statement holding an offset, if any. */
-  statementAt(offset: number): Top | null {
-    const tops = this.tops;
-    let lo = 0;
-    let hi = tops.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (tops[mid].base <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    const top = tops[lo];
-    return top && top.base <= offset && offset <= top.base + top.text.length ? top : null;
   }
 
   dispose(): void {
     this.tops = [];
+    this.bound.clear();
+    this.moduleScope.bindings.clear();
   }
 
   private lower(top: Top): void {
     const tree = this.grammar.parse(top.text);
+    const listed = this.bound.has(top);
+    if (listed) this.unbind(top);
     try {
       this.lowerer.lowerInto(top, tree, this.moduleScope);
     } finally {
       tree.delete();
+      if (listed) this.bind(top);
     }
+  }
+
+  /** Statements whose module-level bindings are in `moduleScope.bindings`. */
+  private readonly bound = new Set<Top>();
+
+  /** Adds a statement's module-level bindings to the module scope (kept up to date across edits). */
+  private bind(top: Top): void {
+    const merged = this.moduleScope.bindings;
+    for (const [name, bindings] of top.moduleBindings) {
+      const list = merged.get(name);
+      if (list) list.push(...bindings);
+      else merged.set(name, bindings.slice());
+    }
+    this.bound.add(top);
+  }
+
+  private unbind(top: Top): void {
+    const merged = this.moduleScope.bindings;
+    for (const [name, bindings] of top.moduleBindings) {
+      const list = merged.get(name);
+      if (!list) continue;
+      const rest = list.filter((b) => !bindings.includes(b));
+      if (rest.length) merged.set(name, rest);
+      else merged.delete(name);
+    }
+    this.bound.delete(top);
   }
 
   /**
@@ -134,15 +187,7 @@ export class ParsedDocument {
     let parsed = 0;
     for (let round = 0; round < 4; round += 1) {
       const names: string[] = [];
-      for (const top of this.tops) {
-        if (top.depth !== 'deep') continue;
-        for (const [name, bindings] of top.moduleBindings) {
-          const interesting = bindings.some((b) =>
-            b.k === 'import' ? isRelevantModule(b.module) : (b.k === 'assign' || b.k === 'with') && isInterestingValue(b.value.top.text.slice(b.value.s, b.value.e)),
-          );
-          if (interesting) names.push(name);
-        }
-      }
+      for (const top of this.tops) if (top.depth === 'deep') for (const name of gateNames(top)) names.push(name);
       if (!this.gate.setNames(names) && round > 0) break;
       let changed = false;
       for (const top of this.tops) {
@@ -164,6 +209,52 @@ export class ParsedDocument {
     for (const top of this.tops) if (top.depth === 'shallow') n += 1;
     return n;
   }
+}
+
+/**
+ * Module-level names a parsed statement binds to something parallel (an alias of
+ * multiprocessing, a pool, a lock, a lambda…); computed once per statement.
+ */
+const gateNamesCache = new WeakMap<Top, string[]>();
+
+function gateNames(top: Top): string[] {
+  let names = gateNamesCache.get(top);
+  if (names) return names;
+  names = [];
+  for (const [name, bindings] of top.moduleBindings) {
+    const interesting = bindings.some((b) =>
+      b.k === 'import' ? isRelevantImport(b.module, b.name) : (b.k === 'assign' || b.k === 'with') && isInterestingValue(b.value.top.text.slice(b.value.s, b.value.e)),
+    );
+    if (interesting) names.push(name);
+  }
+  gateNamesCache.set(top, names);
+  return names;
+}
+
+/** Lengths of the common prefix and suffix of two texts (compared a block at a time, then by character). */
+function commonEnds(a: string, b: string): [number, number] {
+  const max = Math.min(a.length, b.length);
+  const BLOCK = 512;
+  let prefix = 0;
+  while (prefix + BLOCK <= max && a.slice(prefix, prefix + BLOCK) === b.slice(prefix, prefix + BLOCK)) prefix += BLOCK;
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix += 1;
+  let suffix = 0;
+  const room = max - prefix;
+  while (suffix + BLOCK <= room && a.slice(a.length - suffix - BLOCK, a.length - suffix) === b.slice(b.length - suffix - BLOCK, b.length - suffix)) suffix += BLOCK;
+  while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix += 1;
+  return [prefix, suffix];
+}
+
+/** Index of the statement starting at or before `offset` (0 when none does). */
+function slotAt(tops: readonly Top[], offset: number): number {
+  let lo = 0;
+  let hi = tops.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (tops[mid].base <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 export function computeLineStarts(text: string): number[] {

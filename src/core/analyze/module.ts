@@ -6,9 +6,9 @@
  */
 import type { StartMethod } from '../report/model';
 import type { ParsedDocument } from './document';
-import { MP_SHARED, POOL_METHODS } from './resolve/known';
+import { MP_SHARED, OPERATION_NAMES, POOL_METHODS } from './resolve/known';
 import { Resolver, type CallSite, type ResolverHost, type Value } from './resolve/values';
-import type { Binding, Call, ClassDef, Def, Expr, KeywordExpr, Lambda, Scope, Top } from './syntax/ir';
+import type { Call, ClassDef, Def, Expr, KeywordExpr, Lambda, Scope, Top } from './syntax/ir';
 
 export interface AnalyzeOptions {
   /** Shown in findings (`file`). */
@@ -59,16 +59,8 @@ export class ModuleView implements ResolverHost {
   private opByCall: Map<Call, Op> | null = null;
 
   constructor(readonly doc: ParsedDocument, readonly options: AnalyzeOptions) {
+    // The document keeps the module scope's bindings up to date as statements change.
     this.moduleScope = doc.moduleScope;
-    const merged = new Map<string, Binding[]>();
-    for (const top of doc.statements) {
-      for (const [name, bindings] of top.moduleBindings) {
-        const list = merged.get(name);
-        if (list) for (const b of bindings) list.push(b);
-        else merged.set(name, bindings.slice());
-      }
-    }
-    this.moduleScope.bindings = merged;
     this.resolver = new Resolver(this);
   }
 
@@ -230,6 +222,10 @@ export class ModuleView implements ResolverHost {
     };
     for (const top of this.tops) {
       for (const call of top.calls) {
+        const fn = call.fn;
+        if (fn.t === 'attr' ? !OPERATION_NAMES.has(fn.attr) : fn.t !== 'name') continue;
+        // A builtin (`len`, `sorted`…) is never a parallel operation nor a call site of ours.
+        if (fn.t === 'name' && !OPERATION_NAMES.has(fn.id) && !this.resolver.lookup(fn.id, call.scope)) continue;
         const callees = this.resolver.values(call.fn, call.scope);
         const pools: PoolValue[] = [];
         let taskMethod = '';

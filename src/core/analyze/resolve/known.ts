@@ -19,11 +19,21 @@ const ALIASES: [RegExp, string][] = [
   [/^queue\.(?:LifoQueue|PriorityQueue|SimpleQueue)$/, 'queue.Queue'],
 ];
 
+const normalized = new Map<string, string>();
+
 export function normalize(name: string): string {
-  for (const [pattern, replacement] of ALIASES) {
-    if (pattern.test(name)) return name.replace(pattern, replacement);
+  let out = normalized.get(name);
+  if (out === undefined) {
+    out = name;
+    for (const [pattern, replacement] of ALIASES) {
+      if (pattern.test(name)) {
+        out = name.replace(pattern, replacement);
+        break;
+      }
+    }
+    if (normalized.size < 10_000) normalized.set(name, out);
   }
-  return name;
+  return out;
 }
 
 /** Pool constructors: qualified name → kind and API label. */
@@ -114,6 +124,18 @@ export const MP_SHARED: Record<string, { label: string; lockable: boolean }> = {
 export const CONTEXT_METHODS = new Set([
   'Pool', 'Process', 'Manager', 'Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Condition', 'Event', 'Barrier',
   'Queue', 'SimpleQueue', 'JoinableQueue', 'Value', 'Array', 'RawValue', 'RawArray', 'get_context', 'set_start_method',
+]);
+
+/**
+ * Method names a call must end with to be a parallel operation (`pool.map`, `p.start()`,
+ * `mp.Pool()`, `ctx.Value()`…); calls of other methods (`row.get`, `out.append`) are skipped
+ * when classifying. Calls of plain names are always looked at.
+ */
+export const OPERATION_NAMES = new Set([
+  'map', 'imap', 'imap_unordered', 'map_async', 'starmap', 'starmap_async', 'apply', 'apply_async', 'submit', 'start',
+  'Pool', 'ThreadPool', 'ProcessPoolExecutor', 'ThreadPoolExecutor', 'InterpreterPoolExecutor', 'Process', 'Thread', 'Timer',
+  'Manager', 'SyncManager', 'Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Condition', 'Event', 'Barrier', 'Queue',
+  'SimpleQueue', 'JoinableQueue', 'Value', 'Array', 'RawValue', 'RawArray', 'get_context', 'set_start_method', 'partial',
 ]);
 
 /** Manager methods returning proxies whose nested values are copies. */

@@ -5,7 +5,6 @@
  */
 import type { ModuleView } from '../module';
 import type { Expr, Scope } from '../syntax/ir';
-import { eachAssignment } from '../syntax/walk';
 import { describe, type RuleContext } from './types';
 
 const MUTATORS = new Set([
@@ -35,12 +34,9 @@ export function managerRule(ctx: RuleContext): void {
       const target = update.target;
       if ((target.t === 'subscript' || target.t === 'attr') && target.obj.t === 'subscript') check(target.obj.obj, update.scope, target, 'updates');
     }
-    if (top.depth !== 'deep') continue;
-    eachAssignment(top.body, view.moduleScope, (stmt, scope) => {
-      for (const target of stmt.targets) {
-        if ((target.t === 'subscript' || target.t === 'attr') && target.obj.t === 'subscript') check(target.obj.obj, scope, target, 'assigns into');
-      }
-    });
+    for (const { target, scope } of top.itemStores) {
+      if ((target.t === 'subscript' || target.t === 'attr') && target.obj.t === 'subscript') check(target.obj.obj, scope, target, 'assigns into');
+    }
   }
 }
 
@@ -48,14 +44,10 @@ export function managerRule(ctx: RuleContext): void {
 function containersHoldingProxies(view: ModuleView): Set<unknown> {
   const out = new Set<unknown>();
   for (const top of view.tops) {
-    if (top.depth !== 'deep') continue;
-    eachAssignment(top.body, view.moduleScope, (stmt, scope) => {
-      if (!stmt.value || !view.values(stmt.value, scope).some((v) => v.v === 'proxy')) return;
-      for (const target of stmt.targets) {
-        if (target.t !== 'subscript') continue;
-        for (const v of view.values(target.obj, scope)) if (v.v === 'proxy') out.add(v.at);
-      }
-    });
+    for (const { target, value, scope } of top.itemStores) {
+      if (target.t !== 'subscript' || !view.values(value, scope).some((v) => v.v === 'proxy')) continue;
+      for (const v of view.values(target.obj, scope)) if (v.v === 'proxy') out.add(v.at);
+    }
   }
   return out;
 }

@@ -9,19 +9,48 @@
 import type { Binding, ClassDef, Def, Expr, Scope, Top } from './ir';
 import { numberValue, stringValue } from './literals';
 
-/** Words that make a statement worth parsing right away. */
-const STATIC = new RegExp(
+/** Identifiers that make a statement worth parsing right away. */
+const WORDS = new Set([
+  'multiprocessing', 'concurrent', 'futures', 'threading', '_thread', 'Pool', 'ThreadPool', 'Executor', 'Process', 'Thread',
+  'Timer', 'Value', 'Array', 'RawValue', 'RawArray', 'Lock', 'RLock', 'Event', 'Condition', 'Barrier', 'allocate_lock',
+  'get_context', 'set_start_method', 'namedtuple', 'NamedTuple', 'get_lock', '__main__', 'h5py', 'sqlite3', 'gzip', 'bz2',
+  'lzma', 'zipfile', 'ZipFile', 'tarfile', 'tempfile', 'mmap', 'ssl',
+]);
+
+/** Identifier endings that count too (`ProcessPoolExecutor`, `SyncManager`, `JoinableQueue`, `StreamHandler`…). */
+const SUFFIXES = ['PoolExecutor', 'Manager', 'Semaphore', 'Queue', 'Handler'];
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/** Patterns that are not single identifiers. */
+const PATTERNS = new RegExp(
   [
-    String.raw`\b(?:multiprocessing|concurrent|futures|threading|_thread|functools|Pool|ThreadPool|\w*PoolExecutor|Executor|Process`,
-    String.raw`|Thread|Timer|Value|Array|RawValue|RawArray|\w*Manager|Lock|RLock|Event|Condition|\w*Semaphore|Barrier|\w*Queue`,
-    String.raw`|allocate_lock|get_context|set_start_method|partial|namedtuple|NamedTuple|get_lock|__main__|h5py|sqlite3|gzip|bz2`,
-    String.raw`|lzma|zipfile|ZipFile|tarfile|tempfile|mmap|ssl|\w*Handler)\b|\bopen\s*\(`,
-    String.raw`|\.(?:map|imap|imap_unordered|starmap|map_async|starmap_async|apply|apply_async|submit|value)\b`,
+    String.raw`\bopen\s*\(|\bpartial\s*\(`,
+    String.raw`|\.(?:map|imap|imap_unordered|starmap|map_async|starmap_async|apply|apply_async|submit)\b`,
+    // A read-modify-write of some `.value` (PAR021): `v.value += 1`, `v.value = v.value + 1`.
+    String.raw`|\.value\s*(?:[-+*/%&|^@]|<<|>>|\*\*|//)?=(?!=)`,
     // Python 2 signs (print/exec statements, `except E, e:`).
     String.raw`|^[ \t]*(?:print|exec)[ \t]+["'\w>\x60]|^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:`,
   ].join(''),
   'm',
 );
+
+/** True when the text holds a gate identifier (or one of `names`). One pass over its identifiers. */
+function hasWord(text: string, names: ReadonlySet<string>): boolean {
+  IDENTIFIER.lastIndex = 0;
+  for (let m = IDENTIFIER.exec(text); m; m = IDENTIFIER.exec(text)) {
+    const word = m[0];
+    if (WORDS.has(word) || names.has(word)) return true;
+    if (word.length >= 5) for (const suffix of SUFFIXES) if (word.endsWith(suffix)) return true;
+  }
+  return false;
+}
+
+function isStatic(text: string): boolean {
+  return PATTERNS.test(text) || hasWord(text, NO_NAMES);
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** A lambda bound to a module-level name makes the name interesting too. */
 const STATIC_MODULE_LEVEL = /\blambda\b/;
@@ -40,22 +69,30 @@ const RELEVANT_MODULE = /^(?:multiprocessing|concurrent|threading|_thread|functo
 
 /** True when a value's text names something parallel (a module-level name bound to it joins the gate). */
 export function isInterestingValue(text: string): boolean {
-  return STATIC.test(text) || STATIC_MODULE_LEVEL.test(text);
+  return isStatic(text) || STATIC_MODULE_LEVEL.test(text);
 }
 
-export function isRelevantModule(module: string): boolean {
-  return RELEVANT_MODULE.test(module);
+/** Modules whose every use matters (`mp.Pool`, `cf.ProcessPoolExecutor`, `threading.Lock`…). */
+const PARALLEL_MODULE = /^(?:multiprocessing|concurrent|threading|_thread|queue)(?:\.|$)/;
+
+/**
+ * Whether an import makes the name it binds worth gating on: any name imported *from* a module
+ * of interest (`from h5py import File`), but of plain `import x` only the parallel modules (the
+ * interesting parts of `collections` or `functools` are in the static gate already).
+ */
+export function isRelevantImport(module: string, name: string | null): boolean {
+  return name === null ? PARALLEL_MODULE.test(module) : RELEVANT_MODULE.test(module);
 }
 
 export class Gate {
-  private dynamic: RegExp | null = null;
+  private dynamic: ReadonlySet<string> = NO_NAMES;
   private names = '';
   /** Bumped whenever the dynamic names change (statements judged with an older version are re-judged). */
   version = 0;
 
   /** True when the statement should be parsed now. */
   isHot(text: string): boolean {
-    if (STATIC.test(text) || (this.dynamic !== null && this.dynamic.test(text))) return true;
+    if (PATTERNS.test(text) || hasWord(text, this.dynamic)) return true;
     return !DEFINITION_START.test(text) && (text.length < SMALL_STATEMENT || STATIC_MODULE_LEVEL.test(text));
   }
 
@@ -65,7 +102,7 @@ export class Gate {
     const key = sorted.join('|');
     if (key === this.names) return false;
     this.names = key;
-    this.dynamic = sorted.length ? new RegExp(`\\b(?:${key})\\b`) : null;
+    this.dynamic = new Set(sorted);
     this.version += 1;
     return true;
   }
@@ -79,7 +116,7 @@ const CONSTANT = /^(None|True|False|-?\d[\w.]*|[rRuU]?(['"])[^'"\n\\]*\2)\s*(?:#
 /** A statement kept shallow: what it binds at module level, read from its text. */
 export function shallowTop(text: string, base: number, moduleScope: Scope): Top {
   const top: Top = {
-    base, text, depth: 'shallow', head: 'other', body: [], moduleBindings: new Map(), calls: [], updates: [],
+    base, text, depth: 'shallow', head: 'other', body: [], moduleBindings: new Map(), calls: [], updates: [], itemStores: [],
     defs: [], classes: [], lambdas: [], python2: null, syntaxError: null, isMainGuard: false, gateVersion: 0,
   };
   const def = DEF.exec(text);

@@ -30,6 +30,8 @@ export interface Top {
   calls: Call[];
   /** Augmented assignments and `x.value = x.value + …` anywhere in the statement. */
   updates: Update[];
+  /** Assignments to an item (`d[k] = v`, `d[k][i] = v`) anywhere in the statement. */
+  itemStores: ItemStore[];
   /** Every function and class defined in the statement, at any depth. */
   defs: Def[];
   classes: ClassDef[];
@@ -358,6 +360,13 @@ export interface Update extends Span {
   ctx: Context;
   /** Offsets of the whole statement's lines, for the `with v.get_lock():` fix. */
   stmt: Span;
+}
+
+/** `target = value` where the target is a subscript (or an attribute of one). */
+export interface ItemStore {
+  target: Expr;
+  value: Expr;
+  scope: Scope;
 }
 
 /** Where an expression sits: enclosing `with` items (innermost first) and the `__main__` guard. */

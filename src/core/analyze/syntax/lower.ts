@@ -71,6 +71,7 @@ export class Lowerer {
     top.moduleBindings = new Map();
     top.calls = [];
     top.updates = [];
+    top.itemStores = [];
     top.defs = [];
     top.classes = [];
     top.lambdas = [];
@@ -354,6 +355,9 @@ export class Lowerer {
       const guarded = this.ctx.guarded;
       for (const target of targets) {
         this.bindTarget(target, (whole) => ({ k: 'assign', value: v, node: target, whole: whole && op === '=', guarded, scope }));
+        if (op === '=' && (target.t === 'subscript' || (target.t === 'attr' && target.obj.t === 'subscript'))) {
+          this.top.itemStores.push({ target, value: v, scope });
+        }
       }
     }
     const stmtSpan: Span = { top: this.top, s: stmtStart, e: stmtEnd };

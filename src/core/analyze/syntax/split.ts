@@ -26,8 +26,12 @@ const CONTINUES = /^(?:else|elif|except|finally)\b/;
 const RECOVERS = /^(?:def|class|import|from|async\s+def)\b|^@/;
 const DEFINITION = /^(?:async\s+)?(?:def|class)\b/;
 
-export function splitStatements(text: string): StatementSlice[] {
-  const out: StatementSlice[] = [];
+/**
+ * Splits `text` from `from` (0, or the start of a statement). With `stop`, splitting ends at the
+ * first statement start it accepts (an edit's unchanged tail); `stoppedAt` is that offset.
+ */
+export function splitStatements(text: string, from = 0, stop?: (start: number) => boolean): StatementSlice[] & { stoppedAt?: number } {
+  const out: StatementSlice[] & { stoppedAt?: number } = [];
   const n = text.length;
   let depth = 0;
   let current: StatementSlice | null = null;
@@ -37,7 +41,7 @@ export function splitStatements(text: string): StatementSlice[] {
   let lastCode = 0;
   /** A string ran to the end of the text. */
   let unterminated = false;
-  let i = 0;
+  let i = from;
   while (i < n) {
     // ── at the start of a line ──
     const lineStart = i;
@@ -55,6 +59,10 @@ export function splitStatements(text: string): StatementSlice[] {
           current.end = lastCode;
           current.unclosed = depth > 0;
           out.push(current);
+        }
+        if (stop && depth === 0 && stop(lineStart)) {
+          out.stoppedAt = lineStart;
+          return out;
         }
         current = { start: lineStart, end: lineStart, unclosed: false };
         depth = 0;
