@@ -1,11 +1,15 @@
-"""Per-process JSON-lines event log, written off the workload's path.
+"""Per-process JSON-lines event log, kept off the workload's path.
 
-``emit`` only appends a dict to a bounded deque (no I/O, no JSON). A daemon
-"harness thread" drains the deque every ~200 ms into ``events-<pid>.jsonl``
-with one ``os.write`` per batch (O_APPEND, so lines of different writers never
-interleave mid-line). The same thread runs the periodic checks registered with
-``add_periodic`` (hang watchdog, process limit). When the buffer is full events
-are dropped and counted; the count is written later as a ``dropped`` event.
+Each event becomes one JSON line when it is emitted (``task`` lines, the
+high-volume kind, through a preformatted template; see ``tasks``). In the main
+process and in other children the lines go to a bounded deque that a daemon
+"harness thread" writes out every ~200 ms with one ``os.write`` (O_APPEND, so
+writers never interleave mid-line); when the deque is full, lines are dropped and
+counted, and the count is written later as a ``dropped`` event. Pool worker
+processes write each line at once instead (``set_direct``): ``Pool.terminate()``
+SIGTERMs them the moment the last result arrives, and nothing buffered in a killed
+process survives. The harness thread also runs the periodic checks registered
+with ``add_periodic`` (hang watchdog, process limit).
 """
 import atexit
 import collections
@@ -21,7 +25,8 @@ BUFFER_LIMIT = 200000
 FLUSH_INTERVAL = 0.2
 
 _buf = collections.deque()
-_state = {"dir": None, "fd": None, "pid": os.getpid(), "dropped": 0, "announce": None}
+_state = {"dir": None, "fd": None, "pid": os.getpid(), "dropped": 0, "announce": None,
+          "direct": False}
 _write_lock = threading.Lock()
 _periodic = []
 _thread_alive = [False]
@@ -43,24 +48,47 @@ def configure(events_dir, announce):
         _state["dir"] = events_dir
     _state["announce"] = announce
     atexit.register(flush)
-    ensure_thread()
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_parent,
                             after_in_child=_after_fork_child)
 
 
 def emit(event):
-    """Queue one event (a dict with at least "ev" and "t"). Never blocks, never raises."""
+    """Record one event (a dict with at least "ev" and "t"; "pid" is added). Never raises."""
+    if _state["dir"] is None:
+        return
+    event.setdefault("pid", _state["pid"])
+    try:
+        line = json.dumps(event, separators=(",", ":"), default=repr)
+    except Exception as exc:
+        internal_error("could not encode a %r event: %r" % (event.get("ev"), exc))
+        return
+    emit_line(line)
+
+
+def emit_line(line):
+    """Record one preformatted JSON line (without the newline)."""
     if _state["dir"] is None:
         return
     announce = _state["announce"]
     if announce is not None:
         _state["announce"] = None
         announce()
+    if _state["direct"]:
+        _write((line + "\n").encode("utf-8"))
+        return
     if len(_buf) >= BUFFER_LIMIT:
         _state["dropped"] += 1
         return
-    _buf.append(event)
+    _buf.append(line)
+    if not _thread_alive[0]:
+        ensure_thread()
+
+
+def set_direct():
+    """From now on write every line at once (pool worker processes; see the module docstring)."""
+    flush()
+    _state["direct"] = True
 
 
 def mark_announced():
@@ -129,13 +157,13 @@ def _run():
 
 
 def flush(timeout=-1):
-    """Write every queued event now. ``timeout`` bounds the wait for a concurrent flush.
+    """Write every queued line now. ``timeout`` bounds the wait for a concurrent flush.
 
-    Asynchronous signals are held back while this thread writes: a worker that
-    ``Pool.terminate()`` SIGTERMs in the middle of its last flush dies only once the
-    batch it took off the buffer is written.
+    Asynchronous signals are held back while this thread writes: a process
+    SIGTERMed in the middle of a flush dies only once the batch it took off the
+    buffer is written.
     """
-    if _state["dir"] is None:
+    if _state["dir"] is None or (not _buf and not _state["dropped"]):
         return
     blocked = _ASYNC_SIGNALS
     old = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if blocked else None
@@ -151,29 +179,27 @@ def flush(timeout=-1):
 
 
 def _write_batch():
+    lines = []
+    pop = _buf.popleft
+    while True:
+        try:
+            lines.append(pop())
+        except IndexError:
+            break
+    dropped = _state["dropped"]
+    if dropped:
+        _state["dropped"] = 0
+        lines.append(json.dumps({"ev": "dropped", "t": time.time(), "pid": _state["pid"],
+                                 "count": dropped}, separators=(",", ":")))
+    if lines:
+        _write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def _write(data):
     try:
-        items = []
-        pop = _buf.popleft
-        while True:
-            try:
-                items.append(pop())
-            except IndexError:
-                break
-        dropped = _state["dropped"]
-        if dropped:
-            _state["dropped"] = 0
-            items.append({"ev": "dropped", "t": time.time(), "count": dropped})
-        if not items:
-            return
-        pid = _state["pid"]
-        lines = []
-        for item in items:
-            item.setdefault("pid", pid)
-            lines.append(json.dumps(item, separators=(",", ":"), default=repr))
-        data = ("\n".join(lines) + "\n").encode("utf-8")
         fd = _state["fd"]
         if fd is None:
-            path = os.path.join(_state["dir"], "events-%d.jsonl" % pid)
+            path = os.path.join(_state["dir"], "events-%d.jsonl" % _state["pid"])
             fd = _state["fd"] = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         while data:
             written = os.write(fd, data)
@@ -237,6 +263,7 @@ def _after_fork_child():
     _wake = threading.Event()
     _state["pid"] = os.getpid()
     _state["dropped"] = 0
+    _state["direct"] = False
     fd, _state["fd"] = _state["fd"], None
     if fd is not None:
         try:
@@ -247,4 +274,3 @@ def _after_fork_child():
     del _periodic[:]  # the parent's checks watch the parent's pools
     from parascope_harness import procinfo
     _state["announce"] = procinfo.announce_child
-    ensure_thread()

@@ -12,8 +12,8 @@
 - ``BaseProcess._bootstrap`` runs first in every child: it announces the child,
   prepares pool workers, and flushes events when the child ends. (No SIGTERM
   handler is installed for ``Pool.terminate()``: a Python-level handler can miss a
-  signal that lands just before a blocking ``sem_wait`` and hang the pool; workers
-  flush when they run out of work instead, see ``pools.workerside``.)
+  signal that lands just before a blocking ``sem_wait`` and hang the pool; pool
+  workers write their events unbuffered instead, see ``pools.workerside``.)
 """
 import os
 import signal

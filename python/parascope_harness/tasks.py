@@ -8,6 +8,7 @@ frame ever sits between the pool machinery and user code (tracebacks stay as the
 are). The reconstructor is the last thing unpickled, so it also marks the end of
 the task's deserialization: that is where the task's clock starts.
 """
+import json
 import os
 import threading
 from time import perf_counter as _perf, thread_time as _cpu, time as _now
@@ -92,23 +93,36 @@ def pending_receive():
     return _recv["data"]
 
 
+_TASK_LINE = ('{"ev":"task","t":%r,"poolId":"%s","taskId":"%s","pid":%d,"tid":%d,"kind":"%s",'
+              '"start":%r,"end":%r,"cpuSeconds":%r,"argBytes":%d,"resultBytes":%d,'
+              '"pickleSeconds":%r,"site":%s,"ok":%s%s}')
+_site_json = {}
+
+
+def _site_as_json(site):
+    text = _site_json.get(site)
+    if text is None:
+        text = _site_json[site] = json.dumps(sites.as_dict(site), separators=(",", ":"))
+    return text
+
+
 def finish(rec, ok, error, result_bytes=0, result_pickle=0.0, end=None, cpu_end=None):
-    """Emit the ``task`` event for ``rec``."""
+    """Emit the ``task`` event for ``rec`` (preformatted: this runs once per task)."""
+    if not events.enabled():
+        return
     meta, start, cpu0, arg_bytes, loads, kind = rec
     pool_id, task_id, site, chunk = meta
-    event = {
-        "ev": "task", "t": end if end is not None else _now(), "poolId": pool_id, "taskId": task_id,
-        "pid": _pid[0], "tid": threading.get_native_id(), "kind": kind,
-        "start": start, "end": end if end is not None else _now(),
-        "cpuSeconds": (cpu_end if cpu_end is not None else _cpu()) - cpu0,
-        "argBytes": arg_bytes, "resultBytes": result_bytes,
-        "pickleSeconds": loads + result_pickle, "site": sites.as_dict(site), "ok": ok,
-    }
+    if end is None:
+        end = _now()
+    extra = ""
     if error is not None:
-        event["error"] = error
+        extra = ',"error":' + json.dumps(error)
     if chunk is not None:
-        event["chunk"] = chunk
-    events.emit(event)
+        extra += ',"chunk":%d' % chunk
+    events.emit_line(_TASK_LINE % (
+        end, pool_id, task_id, _pid[0], threading.get_native_id(), kind, start, end,
+        (cpu_end if cpu_end is not None else _cpu()) - cpu0, arg_bytes, result_bytes,
+        loads + result_pickle, _site_as_json(site), "true" if ok else "false", extra))
 
 
 def describe_error(exc):

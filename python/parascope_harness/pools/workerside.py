@@ -2,11 +2,11 @@
 
 - The task pipe's ``recv_bytes`` notes the raw task (size, arrival time, bytes kept
   until the task is unpickled - if unpickling kills the worker we diagnose them).
-- A worker about to wait for work (read lock taken by a sibling, or empty pipe)
-  writes its events first: it may be terminated while it waits.
+- Events are written at once, not batched (``events.set_direct``): a worker may
+  be terminated as soon as its last result is in.
 - The result queue's class is swapped for ``ResultQueue`` whose ``put`` measures
   the result's pickling, emits the ``task`` event, reports unpicklable results and
-  exceptions the parent will not be able to rebuild, and flushes when idle.
+  exceptions the parent will not be able to rebuild.
 - ``concurrent.futures.process._ExceptionWithTraceback`` drops harness frames from
   the traceback text it sends back (the only traceback that can contain ours).
 """
@@ -23,13 +23,9 @@ _SimpleQueue = mp_queues.SimpleQueue
 class ResultQueue(_SimpleQueue):
     """A worker's result queue: same wire format, plus measurement and diagnosis.
 
-    When no task is waiting, the worker writes its events out *before* sending the
-    result: once the parent has the last result it may terminate the pool at once,
-    and a SIGTERMed worker loses whatever it still buffers. (While work is queued
-    the harness thread's batches do it, off the task's path.)
+    The ``task`` event is written before the result is sent: once the parent has
+    the last result it may terminate the pool at once.
     """
-
-    _task_waiting = None  # poll() of the task pipe, set by install()
 
     def put(self, obj):
         rec = tasks.current()
@@ -49,9 +45,6 @@ class ResultQueue(_SimpleQueue):
         # Recorded before the result is sent: once the parent has it, it may terminate us.
         tasks.finish(rec, ok, None if ok else tasks.describe_error(error), len(data),
                      pickle_seconds, end, cpu_end)
-        task_waiting = self._task_waiting
-        if task_waiting is not None and not task_waiting():
-            events.flush()
         if self._wlock is None:
             self._writer.send_bytes(data)
         else:
@@ -94,35 +87,8 @@ def _check_rebuild(rec, data, error):
             events.internal_error("diagnosing an exception rebuild: %r" % (err,))
 
 
-class FlushBeforeBlocking:
-    """The task queue's read lock, in a worker: about to wait for work, write events out first.
-
-    ``Pool.terminate()`` SIGTERMs idle workers and nothing buffered in a killed
-    process survives; a worker that waits is idle, so flushing then costs nothing.
-    """
-
-    __slots__ = ("_lock",)
-
-    def __init__(self, lock):
-        self._lock = lock
-
-    def __enter__(self):
-        if not self._lock.acquire(False):
-            events.flush()
-            self._lock.acquire()
-        return True
-
-    def __exit__(self, *exc_info):
-        self._lock.release()
-
-    def __getattr__(self, name):
-        return getattr(self._lock, name)
-
-
-def _recording(recv_bytes, poll):
+def _recording(recv_bytes):
     def recv_bytes_and_note(*args):
-        if not poll():
-            events.flush()  # no task waiting: we are idle (see FlushBeforeBlocking)
         data = recv_bytes(*args)
         tasks.record_received(data)
         return data
@@ -142,16 +108,15 @@ def install(process):
     target, args = process._target, process._args
     if target is mpool.worker:
         reader = args[0]._reader
-        reader.recv_bytes = _recording(reader.recv_bytes, reader.poll)
+        reader.recv_bytes = _recording(reader.recv_bytes)
     else:
         from concurrent.futures import process as cf_process
         call_queue = args[0]
-        call_queue._recv_bytes = _recording(call_queue._recv_bytes, call_queue._poll)
+        call_queue._recv_bytes = _recording(call_queue._recv_bytes)
         cf_process._ExceptionWithTraceback = _strip_harness_frames(cf_process._ExceptionWithTraceback)
     if type(args[1]) is _SimpleQueue:
         args[1].__class__ = ResultQueue
-        args[1]._task_waiting = args[0]._reader.poll
-    args[0]._rlock = FlushBeforeBlocking(args[0]._rlock)
+    events.set_direct()
 
 
 def after_exit(process, exitcode):

@@ -1,0 +1,98 @@
+"""Harness overhead benchmark: 4,000 tasks of 0.5 ms (busy loop) through Pool.map(chunksize=1), 2 workers.
+
+Runs the same workload with plain ``python`` and under ``python -m parascope_harness
+--pool asis --events-dir <tmp>`` (everything recorded), alternating the two, and
+prints the median ratio of wall times (target <= 1.02) with the absolute medians.
+Two wall times are compared: the whole process (start-up included) and the
+``Pool.map`` call alone (what the harness adds per task).
+
+Usage: python3 bench/harness-overhead/run.py [--pairs N] [--python PATH]
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WORKLOAD = '''
+import multiprocessing as mp
+import sys
+import time
+
+
+def busy(_):
+    end = time.perf_counter() + 0.0005
+    while time.perf_counter() < end:
+        pass
+
+
+if __name__ == "__main__":
+    with mp.Pool(2) as pool:
+        pool.map(busy, range(20), chunksize=1)  # warm the workers up
+        start = time.perf_counter()
+        pool.map(busy, range(4000), chunksize=1)
+        print(time.perf_counter() - start)
+'''
+
+
+def run_once(argv, env):
+    start = time.perf_counter()
+    out = subprocess.run(argv, stdout=subprocess.PIPE, env=env, check=True).stdout
+    return time.perf_counter() - start, float(out.decode().strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=9)
+    parser.add_argument("--python", default=sys.executable)
+    options = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="parascope-bench-")
+    try:
+        script = os.path.join(work, "workload.py")
+        with open(script, "w") as f:
+            f.write(WORKLOAD)
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+        plain, harnessed, tasks = [], [], []
+        for pair in range(options.pairs):
+            events = os.path.join(work, "events-%d" % pair)
+            runs = [("plain", [options.python, script]),
+                    ("harness", [options.python, "-m", "parascope_harness", "--pool", "asis",
+                                 "--events-dir", events, script])]
+            if pair % 2:
+                runs.reverse()  # alternate which one goes first
+            for name, argv in runs:
+                (plain if name == "plain" else harnessed).append(run_once(argv, env))
+            tasks.append(sum(1 for name in os.listdir(events) for line in open(os.path.join(events, name))
+                             if '"ev":"task"' in line))
+        p_wall, h_wall = statistics.median(w for w, _ in plain), statistics.median(w for w, _ in harnessed)
+        p_map, h_map = statistics.median(m for _, m in plain), statistics.median(m for _, m in harnessed)
+        ratios_wall = [h[0] / p[0] for p, h in zip(plain, harnessed)]
+        ratios_map = [h[1] / p[1] for p, h in zip(plain, harnessed)]
+        result = {
+            "pairs": options.pairs, "tasks": 4000, "taskSeconds": 0.0005, "workers": 2,
+            "python": options.python,
+            "wall": {"plainMedian": p_wall, "harnessMedian": h_wall,
+                     "ratioOfMedians": h_wall / p_wall, "medianPairRatio": statistics.median(ratios_wall)},
+            "map": {"plainMedian": p_map, "harnessMedian": h_map,
+                    "ratioOfMedians": h_map / p_map, "medianPairRatio": statistics.median(ratios_map)},
+            "taskEventsPerRun": sorted(set(tasks)),
+        }
+        print("harness overhead, %d pairs, 4000 x 0.5 ms tasks, Pool.map(chunksize=1), 2 workers"
+              % options.pairs)
+        print("  whole run : plain %.3f s, harness %.3f s, median ratio %.3f (ratio of medians %.3f)"
+              % (p_wall, h_wall, result["wall"]["medianPairRatio"], result["wall"]["ratioOfMedians"]))
+        print("  Pool.map  : plain %.3f s, harness %.3f s, median ratio %.3f (ratio of medians %.3f)"
+              % (p_map, h_map, result["map"]["medianPairRatio"], result["map"]["ratioOfMedians"]))
+        print("  task events recorded per run: %s (target ratio <= 1.02)" % result["taskEventsPerRun"])
+        print(json.dumps(result))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
