@@ -62,3 +62,10 @@ export function guarded(what: string, element: () => HTMLElement, draw: () => vo
     }
   };
 }
+
+/** Keeps a tooltip inside its chart, next to the pointer. */
+export function place(tooltip: HTMLElement, x: number, y: number, width: number): void {
+  const w = tooltip.offsetWidth;
+  tooltip.style.left = `${Math.max(0, Math.min(x + 12, width - w - 4))}px`;
+  tooltip.style.top = `${y + 14}px`;
+}

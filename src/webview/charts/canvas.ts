@@ -1,4 +1,5 @@
 /** A canvas that follows its container's width at the device's pixel ratio. */
+import type { Palette } from '../theme';
 
 /**
  * Every time chart (cores used, heatmap, lanes) puts its plot between the same margins, so one
@@ -84,4 +85,24 @@ export function tickLabel(value: number): string {
   if (value === 0) return '0';
   if (value >= 60 && value % 60 === 0) return `${value / 60} min`;
   return `${Number(value.toPrecision(4))} s`;
+}
+
+/** Ticks and labels under a time plot spanning `domain` (css px, context already scaled). */
+export function drawTimeAxis(ctx: CanvasRenderingContext2D, domain: [number, number], top: number, width: number, p: Palette): void {
+  const [from, to] = domain;
+  const plot = width - PLOT_LEFT - PLOT_RIGHT;
+  const span = Math.max(to - from, 1e-9);
+  ctx.strokeStyle = p.lines;
+  ctx.fillStyle = p.foreground;
+  ctx.lineWidth = 1;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const tick of timeTicks(from, to, Math.max(2, Math.floor(plot / 90)))) {
+    const x = PLOT_LEFT + ((tick - from) / span) * plot;
+    ctx.beginPath();
+    ctx.moveTo(Math.round(x) + 0.5, top);
+    ctx.lineTo(Math.round(x) + 0.5, top + 4);
+    ctx.stroke();
+    ctx.fillText(tickLabel(tick), Math.min(x, width - 16), top + 5);
+  }
 }

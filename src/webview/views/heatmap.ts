@@ -6,10 +6,10 @@
  * and blits that strip; everything is repainted when the time axis steps, buckets merge or drop,
  * the width or the theme changes.
  */
-import { guarded, h, setText, text } from '../dom';
+import { guarded, h, place, setText, text } from '../dom';
 import { CoreBuckets } from '../charts/buckets';
-import { PLOT_LEFT, PLOT_RIGHT, sizeCanvas, tickLabel, timeTicks, WidthWatch } from '../charts/canvas';
-import { packed, palette, blend, onThemeChange } from '../theme';
+import { drawTimeAxis, PLOT_LEFT, PLOT_RIGHT, sizeCanvas, WidthWatch } from '../charts/canvas';
+import { blend, onThemeChange, packed, palette, type Palette } from '../theme';
 import { percent, fixed } from '../format';
 import { timeDomain, type RunData } from '../runData';
 
@@ -193,36 +193,11 @@ export class HeatmapView {
   }
 }
 
-/** Ticks and labels under a time plot spanning `domain` (css px, context already scaled). */
-export function drawTimeAxis(ctx: CanvasRenderingContext2D, domain: [number, number], top: number, width: number, p: ReturnType<typeof palette>): void {
-  const [from, to] = domain;
-  const plot = width - PLOT_LEFT - PLOT_RIGHT;
-  const span = Math.max(to - from, 1e-9);
-  ctx.strokeStyle = p.lines;
-  ctx.fillStyle = p.foreground;
-  ctx.lineWidth = 1;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
-  for (const tick of timeTicks(from, to, Math.max(2, Math.floor(plot / 90)))) {
-    const x = PLOT_LEFT + ((tick - from) / span) * plot;
-    ctx.beginPath();
-    ctx.moveTo(Math.round(x) + 0.5, top);
-    ctx.lineTo(Math.round(x) + 0.5, top + 4);
-    ctx.stroke();
-    ctx.fillText(tickLabel(tick), Math.min(x, width - 16), top + 5);
-  }
-}
 
-/** Keeps a tooltip inside its chart, next to the pointer. */
-export function place(tooltip: HTMLElement, x: number, y: number, width: number): void {
-  const w = tooltip.offsetWidth;
-  tooltip.style.left = `${Math.max(0, Math.min(x + 12, width - w - 4))}px`;
-  tooltip.style.top = `${y + 14}px`;
-}
 
 interface CellColours { background: number; track: number; work: number; other: number; steal: number }
 
-function cellColours(p: ReturnType<typeof palette>, split: boolean): CellColours {
+function cellColours(p: Palette, split: boolean): CellColours {
   return {
     background: packed(blend(p.background, p.background)),
     track: packed(blend(p.track, p.background)),

@@ -9,13 +9,12 @@
  * keyboard focus changes.
  */
 import type { TaskRecord, WorkerSummary } from '../../core/report/model';
-import { guarded, h, setText, text } from '../dom';
-import { PLOT_LEFT as GUTTER, PLOT_RIGHT, sizeCanvas, WidthWatch } from '../charts/canvas';
+import { guarded, h, place, setText, text } from '../dom';
+import { drawTimeAxis, PLOT_LEFT as GUTTER, PLOT_RIGHT, sizeCanvas, WidthWatch } from '../charts/canvas';
 import { onThemeChange, palette, type Palette } from '../theme';
 import { bytes, fixed, percent, plural, seconds, site } from '../format';
 import { timeDomain, type RunData } from '../runData';
 import { post } from '../vscodeApi';
-import { drawTimeAxis, place } from './heatmap';
 
 const AXIS = 20;
 /** Pickling segments shorter than this (css px) are widened to it, or they would vanish. */
