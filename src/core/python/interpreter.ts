@@ -35,7 +35,7 @@ export interface Interpreter extends PythonInfo {
 export interface ResolveOptions {
   /** Folder relative paths are resolved against (and the probe runs in). */
   cwd?: string;
-  /** Environment (PATH lookup, and extra variables for the probe). */
+  /** Environment (PATH lookup; the probe runs with it, as the script will). */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
 }
@@ -58,7 +58,9 @@ export async function resolveInterpreter(explicit: string | null, options: Resol
   const key = [path, info.mtimeMs, info.size, wrapper ? cwd : '', wrapper ? env.PYENV_VERSION ?? '' : ''].join('\0');
   let pending = cache.get(key);
   if (!pending) {
-    pending = probe(requested, path, cwd, options.timeoutMs ?? 20_000);
+    const extra: Record<string, string> = {};
+    if (options.env) for (const [name, value] of Object.entries(options.env)) if (value !== undefined) extra[name] = value;
+    pending = probe(requested, path, cwd, extra, options.timeoutMs ?? 20_000);
     cache.set(key, pending);
     pending.catch(() => cache.delete(key));
   }
@@ -105,8 +107,8 @@ async function locate(requested: string, cwd: string, env: NodeJS.ProcessEnv): P
   );
 }
 
-async function probe(requested: string, path: string, cwd: string, timeoutMs: number): Promise<Interpreter> {
-  const result = await runPythonCapture({ executable: path, args: ['-c', PROBE_CODE], cwd, timeoutMs });
+async function probe(requested: string, path: string, cwd: string, env: Record<string, string>, timeoutMs: number): Promise<Interpreter> {
+  const result = await runPythonCapture({ executable: path, args: ['-c', PROBE_CODE], cwd, env, timeoutMs });
   if (result.error) {
     const reason = result.error.code === 'EACCES' ? 'permission denied' : result.error.code === 'ENOENT'
       ? 'the file or the interpreter its first line names is missing' : result.error.message;
