@@ -5,6 +5,7 @@
  * its rules are in `lifecycle.ts`; cancellation in `kill.ts`.
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -253,9 +254,15 @@ class Run implements RunHandle {
     return this.stopping;
   }
 
-  /** The host process is exiting: SIGKILL the tree now, synchronously. */
+  /** The host process is exiting: SIGKILL the tree and remove the events folder, synchronously. */
   killNowSync(): void {
-    if (!this.lifecycle.is('exited')) killTreeSync(this.killContext());
+    if (this.lifecycle.is('exited')) return;
+    killTreeSync(this.killContext());
+    try {
+      rmSync(this.eventsDir, { recursive: true, force: true });
+    } catch {
+      // exiting anyway
+    }
   }
 
   // -------------------------------------------------------------------------------------------

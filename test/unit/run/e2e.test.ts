@@ -193,25 +193,32 @@ describe('end to end: cancellation leaves nothing running', function () {
 describe('end to end: the host process going away', function () {
   this.timeout(60_000);
 
-  async function treeOf(child: { stdout: NodeJS.ReadableStream }): Promise<{ pid: number; start: number }[]> {
+  /** The tree `cancel_tree.py` reports, and the events folder its harness writes to. */
+  async function treeOf(child: { stdout: NodeJS.ReadableStream }): Promise<{ tree: { pid: number; start: number }[]; eventsDir: string }> {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     await waitFor(() => /ready [\d ]+\n/.test(out), 30_000, `the tree (output: ${out})`);
     const pids = /ready ([\d ]+)\n/.exec(out)?.[1].trim().split(' ').map(Number) ?? [];
-    return pids.map((pid) => ({ pid, start: startTimeOf(pid) }));
+    const tree = pids.map((pid) => ({ pid, start: startTimeOf(pid) }));
+    const root = parseTaskStat(readSmall(`/proc/${pids[0]}/stat`) ?? '')?.ppid as number; // the pool worker's parent: the script
+    const cmdline = (readSmall(`/proc/${root}/cmdline`) ?? '').split('\0');
+    const eventsDir = cmdline[cmdline.indexOf('--events-dir') + 1];
+    assert.ok(eventsDir && existsSync(eventsDir), `the events folder of ${root}: ${cmdline.join(' ')}`);
+    return { tree, eventsDir };
   }
 
   it('Ctrl+C on `parascope run` cancels the whole tree and exits non-zero with the summary', async () => {
     const child = spawn(process.execPath, [CLI, 'run', 'cancel_tree.py', '--', 'stubborn'], { cwd: SCRIPTS, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const tree = await treeOf(child);
+    const { tree, eventsDir } = await treeOf(child);
     const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
     child.kill('SIGINT');
     const code = await exited;
     assert.ok(code !== 0 && code !== null, `exit code ${code}`);
     assert.deepEqual(tree.filter((p) => alive(p.pid, p.start)), []);
     assert.match(stderr, /cancel_tree\.py was cancelled after/);
+    assert.ok(!existsSync(eventsDir), 'the events folder is removed');
   });
 
   it('a host process that exits mid-run takes the tree with it', async () => {
@@ -222,9 +229,10 @@ describe('end to end: the host process going away', function () {
         pool: { kind: 'asis', workers: null, startMethod: null, chunksize: null }, intervalMs: 100 },
         { onOutput: (d) => { process.stdout.write(d); if (/ready/.test(d.toString())) setTimeout(() => process.exit(0), 300); } });`;
     const child = spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const tree = await treeOf(child);
+    const { tree, eventsDir } = await treeOf(child);
     await new Promise((ok) => child.once('exit', ok));
     await waitFor(() => tree.every((p) => !alive(p.pid, p.start)), 3000, 'the tree to be gone');
+    assert.ok(!existsSync(eventsDir), 'the events folder is removed');
   });
 });
 
