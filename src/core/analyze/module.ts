@@ -209,17 +209,33 @@ export class ModuleView implements ResolverHost {
     const sites = new Map<Def | Lambda, CallSite[]>();
     this.opsCache = ops;
     this.sites = sites;
-    const addSite = (fnExpr: Expr | undefined, scope: Scope, args: Expr[], keywords: KeywordExpr[]) => {
+    /** `fnExpr` (evaluated in `scope`) is called with `args` (evaluated in `argScope`, default `scope`). */
+    const addSite = (fnExpr: Expr | undefined, scope: Scope, args: Expr[], keywords: KeywordExpr[], argScope: Scope = scope) => {
       if (!fnExpr) return;
       for (const value of this.resolver.values(fnExpr, scope)) {
         const fn = value.v === 'def' ? value.def : value.v === 'lambda' ? value.fn : null;
         if (!fn) continue;
         const list = sites.get(fn);
-        const site = { args, keywords, scope };
+        const site = { args, keywords, scope: argScope };
         if (list) list.push(site);
         else sites.set(fn, [site]);
       }
     };
+    // First the direct calls `f(a, b)` of functions of the module, by name lookup only: evaluating
+    // anything now could see a parameter before all its call sites are known.
+    for (const top of this.tops) {
+      for (const call of top.calls) {
+        if (call.fn.t !== 'name') continue;
+        for (const b of this.resolver.lookup(call.fn.id, call.scope) ?? []) {
+          const fn = b.k === 'def' ? b.def : b.k === 'assign' && b.whole && b.value.t === 'lambda' ? b.value : null;
+          if (!fn) continue;
+          const list = sites.get(fn);
+          const site = { args: call.args, keywords: call.keywords, scope: call.scope };
+          if (list) list.push(site);
+          else sites.set(fn, [site]);
+        }
+      }
+    }
     for (const top of this.tops) {
       for (const call of top.calls) {
         const fn = call.fn;
@@ -231,7 +247,8 @@ export class ModuleView implements ResolverHost {
         let taskMethod = '';
         for (const callee of callees) {
           if (callee.v === 'def' || callee.v === 'lambda') {
-            addSite(call.fn, call.scope, call.args, call.keywords);
+            // Direct calls were recorded above, unless the callee was reached another way (`mod.f`, an alias).
+            if (call.fn.t !== 'name') addSite(call.fn, call.scope, call.args, call.keywords);
             break;
           }
           if (callee.v === 'method') {
@@ -253,8 +270,7 @@ export class ModuleView implements ResolverHost {
           } else if (name === 'multiprocessing.Process' || name === 'threading.Thread') {
             const kind = name === 'threading.Thread' ? 'thread' : 'process';
             ops.push({ kind, call, pools: [], name: kind === 'thread' ? 'Thread' : 'Process', startMethod: callee.method ?? null });
-            const kwargs = keyword(call, 'kwargs', 4);
-            addSite(keyword(call, 'target', 1), call.scope, seqItems(keyword(call, 'args', 3)), kwargs?.t === 'dict' ? dictKeywords(kwargs) : []);
+            this.processSites(call, sites);
           } else if (name === 'multiprocessing.Manager') {
             ops.push({ kind: 'manager', call, pools: [], name: 'Manager', startMethod: callee.method ?? null });
           } else if (MP_SHARED[name] && /\.(?:Raw)?(?:Value|Array)$/.test(name)) {
@@ -273,6 +289,54 @@ export class ModuleView implements ResolverHost {
         }
       }
     }
+      // Values computed while call sites were still being collected may have missed some.
+    this.resolver.reset();
+  }
+
+  /**
+   * Call sites a `Process(target=…, args=…)` gives its target. Inside a function whose parameters
+   * feed them (a `run_all(target, args_list)` helper), each call of that function is followed on
+   * its own, so targets and arguments from different calls are not mixed up.
+   */
+  private processSites(call: Call, sites: Map<Def | Lambda, CallSite[]>): void {
+    const target = keyword(call, 'target', 1);
+    const argsExpr = keyword(call, 'args', 3);
+    const kwargs = keyword(call, 'kwargs', 4);
+    const keywords = kwargs?.t === 'dict' ? dictKeywords(kwargs) : [];
+    if (!target) return;
+    let owner: Scope | null = call.scope;
+    while (owner && (owner.kind === 'comprehension' || owner.kind === 'lambda')) owner = owner.parent;
+    const wrapper = owner?.kind === 'function' ? (owner.owner as Def) : null;
+    const wrapperSites = wrapper ? sites.get(wrapper) ?? [] : [];
+    const resolvers = wrapper && wrapperSites.length > 0 && wrapperSites.length <= 16
+      ? wrapperSites.map((site) => new Resolver(this, new Map([[wrapper as Def | Lambda, site]])))
+      : [this.resolver];
+    for (const resolver of resolvers) {
+      for (const value of resolver.values(target, call.scope)) {
+        const fn = value.v === 'def' ? value.def : value.v === 'lambda' ? value.fn : null;
+        if (!fn) continue;
+        for (const { args, scope } of this.argumentTuples(argsExpr, call.scope, resolver)) {
+          const list = sites.get(fn);
+          const site = { args, keywords, scope };
+          if (list) list.push(site);
+          else sites.set(fn, [site]);
+        }
+      }
+    }
+  }
+
+  /**
+   * The argument tuples an `args=` expression may be: its items when written in place, the items
+   * of each tuple a name (or loop variable) may hold, else one open-ended tuple.
+   */
+  private argumentTuples(expr: Expr | undefined, scope: Scope, resolver: Resolver = this.resolver): { args: Expr[]; scope: Scope }[] {
+    if (!expr || expr.t === 'tuple' || expr.t === 'list') return [{ args: seqItems(expr), scope }];
+    const tuples: { args: Expr[]; scope: Scope }[] = [];
+    for (const value of resolver.values(expr, scope)) {
+      if (value.v === 'display' && (value.expr.t === 'tuple' || value.expr.t === 'list')) tuples.push({ args: value.expr.items, scope: value.scope });
+      else if (value.v !== 'const') return [{ args: seqItems(expr), scope }];
+    }
+    return tuples.length ? tuples : [{ args: seqItems(expr), scope }];
   }
 
   /** What a task call passes to its function's parameters. */

@@ -77,7 +77,16 @@ export class Resolver {
   private readonly active = new Set<unknown>();
   private depth = 0;
 
-  constructor(private readonly host: ResolverHost) {}
+  /**
+   * `pinned`: functions whose parameters take their values from one call site only (to follow a
+   * wrapper like `def run_all(target, args_list): Process(target=target, args=…)` call by call).
+   */
+  constructor(private readonly host: ResolverHost, private readonly pinned?: ReadonlyMap<Def | Lambda, CallSite>) {}
+
+  /** Forgets every computed value (call sites changed). */
+  reset(): void {
+    this.memo.clear();
+  }
 
   /** Bindings visible for `name` from `scope`, or null for builtins and unknown names. */
   lookup(name: string, scope: Scope): Binding[] | null {
@@ -201,12 +210,34 @@ export class Resolver {
           return [{ v: 'class', cls: b.cls }];
         case 'param':
           return this.paramValues(b.fn, b.index, b.param);
+        case 'loop':
+          return b.iter && b.scope ? this.itemValues(b.iter, b.scope, b.index) : [UNKNOWN];
         default:
           return [UNKNOWN];
       }
     } finally {
       this.active.delete(b);
     }
+  }
+
+  /**
+   * What `for x in iter` binds: the items of the displays `iter` may be (`index`: the position
+   * taken from each item in `for a, b in …`); unknown for any other iterable.
+   */
+  itemValues(iter: Expr, scope: Scope, index: number | null): Value[] {
+    const out: Value[] = [];
+    for (const value of this.values(iter, scope)) {
+      if (value.v !== 'display' || !('items' in value.expr)) {
+        if (value.v !== 'const') out.push(UNKNOWN);
+        continue;
+      }
+      for (const item of value.expr.items) {
+        if (index === null) for (const v of this.values(item, value.scope)) out.push(v);
+        else if ((item.t === 'tuple' || item.t === 'list') && index < item.items.length) for (const v of this.values(item.items[index], value.scope)) out.push(v);
+        else out.push(UNKNOWN);
+      }
+    }
+    return out;
   }
 
   /** Values a parameter receives: `self`, an annotation naming a pool, or what call sites pass. */
@@ -231,7 +262,8 @@ export class Resolver {
 
   private siteValues(fn: Def | Lambda, index: number, param: Param): Value[] {
     if (param.kind === 'varargs' || param.kind === 'kwargs') return [UNKNOWN];
-    const sites = this.host.sitesOf(fn);
+    const pin = this.pinned?.get(fn);
+    const sites = pin ? [pin] : this.host.sitesOf(fn);
     const out: Value[] = [];
     let defaulted = sites.length === 0;
     for (const site of sites) {

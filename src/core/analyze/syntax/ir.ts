@@ -400,4 +400,6 @@ export type Binding =
   | { k: 'class'; cls: ClassDef; node: Span; guarded: boolean }
   | { k: 'param'; fn: Def | Lambda; index: number; param: Param; node: Span; guarded: false }
   | { k: 'with'; value: Expr; node: Span; whole: boolean; guarded: boolean; scope: Scope; stmt: Span }
-  | { k: 'loop' | 'except' | 'other'; node: Span; guarded: boolean };
+  /** `for x in iter` (index: position in `for a, b in …`, null for the whole item). */
+  | { k: 'loop'; node: Span; guarded: boolean; iter: Expr | null; scope: Scope | null; index: number | null }
+  | { k: 'except' | 'other'; node: Span; guarded: boolean };

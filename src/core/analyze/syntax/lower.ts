@@ -204,6 +204,19 @@ export class Lowerer {
     }
   }
 
+  /** `for x in iter` / `for a, b in iter`: each name remembers the iterable and its position. */
+  private bindLoopTarget(target: Expr, iter: Expr | null, iterScope: Scope, node: Span): void {
+    const guarded = this.ctx.guarded;
+    if (target.t === 'tuple' || target.t === 'list') {
+      target.items.forEach((item, index) => {
+        if (item.t === 'name') this.bindTarget(item, () => ({ k: 'loop', node, guarded, iter, scope: iterScope, index }));
+        else this.bindTarget(item, () => ({ k: 'loop', node, guarded, iter: null, scope: null, index: null }));
+      });
+      return;
+    }
+    this.bindTarget(target, (whole) => ({ k: 'loop', node, guarded, iter: whole ? iter : null, scope: iterScope, index: null }));
+  }
+
   /** `self.x = value` inside a method: remembered on the class. */
   private selfAttribute(objName: string, attr: string, make: (whole: boolean) => Binding): void {
     const def = this.fn.def;
@@ -617,11 +630,7 @@ export class Lowerer {
         });
       }
     });
-    if (target) {
-      const node: Span = { top: this.top, s, e };
-      const guarded = this.ctx.guarded;
-      this.bindTarget(target, () => ({ k: 'loop', node, guarded }));
-    }
+    if (target) this.bindLoopTarget(target, type === 'for_statement' ? iter : null, this.scope, { top: this.top, s, e });
     const k = type === 'for_statement' ? 'for' : 'while';
     return { top: this.top, s, e, k, target, iter: iter ?? this.missing(), body, orelse };
   }
@@ -1131,17 +1140,22 @@ export class Lowerer {
         const childType = this.types[id];
         if (this.fields[c.currentFieldId] === 'body') bodyIndex = index;
         else if (childType === 'for_in_clause') {
+          let target: Expr | null = null;
+          let iter: Expr | null = null;
+          // The first iterable is evaluated in the enclosing scope, the others in the comprehension.
+          const iterScope = first ? saved : scope;
           this.children((tt, f) => {
             if (f === 'right') {
-              // The first iterable is evaluated in the enclosing scope, the others in the comprehension.
-              this.scope = first ? saved : scope;
-              comp.iters.push(this.expr(tt));
+              this.scope = iterScope;
+              iter = this.expr(tt);
+              comp.iters.push(iter);
             } else if (f === 'left') {
               this.scope = scope;
-              const target = this.target(tt);
-              this.bindTarget(target, () => ({ k: 'loop', node: target, guarded: false }));
+              target = this.target(tt);
             }
           });
+          this.scope = scope;
+          if (target) this.bindLoopTarget(target, iter, iterScope, target);
           first = false;
         } else if (childType === 'if_clause') {
           this.scope = scope;
