@@ -4,13 +4,17 @@ Runs the same workload with plain ``python`` and under ``python -m parascope_har
 --pool asis --events-dir <tmp>`` (everything recorded), alternating the two, and
 prints the median ratio of wall times (target <= 1.02) with the absolute medians.
 Two wall times are compared: the whole process (start-up included) and the
-``Pool.map`` call alone (what the harness adds per task).
+``Pool.map`` call alone (what the harness adds per task); the CPU time of the
+whole process tree is printed too (steadier than wall time on a busy machine).
+Bytecode is cached (in a temporary PYTHONPYCACHEPREFIX) as in a normal
+installation, and one unmeasured run of each warms the caches.
 
 Usage: python3 bench/harness-overhead/run.py [--pairs N] [--python PATH]
 """
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,9 +45,14 @@ if __name__ == "__main__":
 
 
 def run_once(argv, env):
+    """(wall seconds, Pool.map seconds, CPU seconds of the process tree) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     out = subprocess.run(argv, stdout=subprocess.PIPE, env=env, check=True).stdout
-    return time.perf_counter() - start, float(out.decode().strip().splitlines()[-1])
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, float(out.decode().strip().splitlines()[-1]), cpu
 
 
 def main():
@@ -56,7 +65,12 @@ def main():
         script = os.path.join(work, "workload.py")
         with open(script, "w") as f:
             f.write(WORKLOAD)
-        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"),
+                   PYTHONPYCACHEPREFIX=os.path.join(work, "pycache"))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        run_once([options.python, script], env)
+        run_once([options.python, "-m", "parascope_harness", "--events-dir",
+                  os.path.join(work, "warm"), script], env)
         plain, harnessed, tasks = [], [], []
         for pair in range(options.pairs):
             events = os.path.join(work, "events-%d" % pair)
@@ -69,10 +83,15 @@ def main():
                 (plain if name == "plain" else harnessed).append(run_once(argv, env))
             tasks.append(sum(1 for name in os.listdir(events) for line in open(os.path.join(events, name))
                              if '"ev":"task"' in line))
-        p_wall, h_wall = statistics.median(w for w, _ in plain), statistics.median(w for w, _ in harnessed)
-        p_map, h_map = statistics.median(m for _, m in plain), statistics.median(m for _, m in harnessed)
+        def med(runs, i):
+            return statistics.median(r[i] for r in runs)
+
+        p_wall, h_wall = med(plain, 0), med(harnessed, 0)
+        p_map, h_map = med(plain, 1), med(harnessed, 1)
+        p_cpu, h_cpu = med(plain, 2), med(harnessed, 2)
         ratios_wall = [h[0] / p[0] for p, h in zip(plain, harnessed)]
         ratios_map = [h[1] / p[1] for p, h in zip(plain, harnessed)]
+        ratios_cpu = [h[2] / p[2] for p, h in zip(plain, harnessed)]
         result = {
             "pairs": options.pairs, "tasks": 4000, "taskSeconds": 0.0005, "workers": 2,
             "python": options.python,
@@ -80,7 +99,10 @@ def main():
                      "ratioOfMedians": h_wall / p_wall, "medianPairRatio": statistics.median(ratios_wall)},
             "map": {"plainMedian": p_map, "harnessMedian": h_map,
                     "ratioOfMedians": h_map / p_map, "medianPairRatio": statistics.median(ratios_map)},
+            "cpu": {"plainMedian": p_cpu, "harnessMedian": h_cpu,
+                    "ratioOfMedians": h_cpu / p_cpu, "medianPairRatio": statistics.median(ratios_cpu)},
             "taskEventsPerRun": sorted(set(tasks)),
+            "loadAverage": os.getloadavg(),
         }
         print("harness overhead, %d pairs, 4000 x 0.5 ms tasks, Pool.map(chunksize=1), 2 workers"
               % options.pairs)
@@ -88,7 +110,10 @@ def main():
               % (p_wall, h_wall, result["wall"]["medianPairRatio"], result["wall"]["ratioOfMedians"]))
         print("  Pool.map  : plain %.3f s, harness %.3f s, median ratio %.3f (ratio of medians %.3f)"
               % (p_map, h_map, result["map"]["medianPairRatio"], result["map"]["ratioOfMedians"]))
-        print("  task events recorded per run: %s (target ratio <= 1.02)" % result["taskEventsPerRun"])
+        print("  CPU (tree): plain %.3f s, harness %.3f s, median ratio %.3f (ratio of medians %.3f)"
+              % (p_cpu, h_cpu, result["cpu"]["medianPairRatio"], result["cpu"]["ratioOfMedians"]))
+        print("  task events recorded per run: %s; load average %.1f %.1f %.1f (target ratio <= 1.02)"
+              % ((result["taskEventsPerRun"],) + tuple(result["loadAverage"])))
         print(json.dumps(result))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -166,8 +166,10 @@ def _call_roots(func, args, kwargs, item_base=None):
     return roots, []
 
 
-def _report_call(exc, func, args, kwargs, meta, phase, item_base=None, reducers=None):
-    pool_id, task_id, site, _chunk = meta if meta else (None, None, None, None)
+def _report_call(exc, func, args, kwargs, meta, phase, item_base=None, reducers=None, site=None):
+    from parascope_harness.tasks import describe_meta
+    pool_id, task_id, meta_site = describe_meta(meta)
+    site = site or meta_site
     roots, items = _call_roots(func, args, kwargs, item_base)
     report_walk(roots, site, phase, exc if not items else None, reducers, poolId=pool_id,
                 taskId=task_id)
@@ -208,19 +210,21 @@ def report_call_item(exc, item):
 def report_interpreter_submit(exc, fn, args, kwargs, site):
     """InterpreterPoolExecutor.submit could not pickle the call (plain ``pickle``, 3.14+)."""
     import copyreg
-    _report_call(exc, fn, args, kwargs, (None, None, site, None), "submit",
-                 reducers=dict(copyreg.dispatch_table))
+    _report_call(exc, fn, args, kwargs, None, "submit", reducers=dict(copyreg.dispatch_table),
+                 site=site)
 
 
 def report_result(exc, value, meta):
     """A worker could not pickle a task's result."""
-    pool_id, task_id, site, _chunk = meta
+    from parascope_harness.tasks import describe_meta
+    pool_id, task_id, site = describe_meta(meta)
     report_walk([("result", value)], site, "result", exc, poolId=pool_id, taskId=task_id)
 
 
 def report_unrebuildable(original, unpickle_error, meta):
     """A task's exception pickles but cannot be unpickled by the parent (PAR012)."""
-    pool_id, task_id, site, _chunk = meta
+    from parascope_harness.tasks import describe_meta
+    pool_id, task_id, site = describe_meta(meta)
     emit("PAR012", "exception '%s' cannot be rebuilt from its args in the parent: %s"
          % (type_name(type(original)), str(unpickle_error).splitlines()[0]),
          type_name(type(original)), "exception", site, "exception-rebuild", poolId=pool_id,
@@ -230,8 +234,9 @@ def report_unrebuildable(original, unpickle_error, meta):
 
 def report_receive_failure(data):
     """A worker died unpickling a task: find the task's metadata and the missing name."""
+    from parascope_harness.tasks import describe_meta
     missing, meta = _tolerant_load(data)
-    pool_id, task_id, site, _chunk = meta if meta else (None, None, None, None)
+    pool_id, task_id, site = describe_meta(meta)
     for module, name, exc in missing or [(None, None, None)]:
         if module in ("__main__", "__mp_main__"):
             emit("PAR011", "'%s' is not defined when a child process imports the main module "

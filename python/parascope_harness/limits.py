@@ -10,7 +10,6 @@ process's harness thread sees the file, prints the message and exits.
 """
 import os
 import signal
-import tempfile
 
 from parascope_harness import state
 
@@ -29,6 +28,7 @@ if hasattr(os, "register_at_fork"):
 
 
 def _stop_file(main_pid):
+    import tempfile
     return os.path.join(tempfile.gettempdir(), "parascope-stop-%d" % main_pid)
 
 

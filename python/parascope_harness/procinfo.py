@@ -1,6 +1,5 @@
 """The ``process`` event: who this process is, which Python runs it, its default start method."""
 import os
-import platform
 import sys
 import threading
 import time
@@ -8,12 +7,16 @@ import time
 from parascope_harness import events
 
 
+_IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalVM", "ironpython": "IronPython",
+                    "jython": "Jython"}  # platform.python_implementation()'s names, without importing platform
+
+
 def python_info():
     is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
     return {
         "executable": sys.executable,
         "version": "%d.%d.%d" % sys.version_info[:3],
-        "implementation": platform.python_implementation(),
+        "implementation": _IMPLEMENTATIONS.get(sys.implementation.name, sys.implementation.name),
         "gilEnabled": bool(is_gil_enabled()) if is_gil_enabled is not None else True,
     }
 

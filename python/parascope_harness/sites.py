@@ -8,9 +8,7 @@ packages; if no user frame exists the first frame outside the harness and the
 pool machinery is used instead.
 """
 import os
-import site
 import sys
-import sysconfig
 
 _HARNESS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _HARNESS_REAL = os.path.normcase(os.path.realpath(_HARNESS_DIR)) + os.sep
@@ -22,6 +20,8 @@ _cache = {}
 
 
 def _library_dirs():
+    import site
+    import sysconfig
     dirs = set()
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         try:
@@ -39,7 +39,7 @@ def _library_dirs():
     return tuple(os.path.normcase(os.path.realpath(d)) + os.sep for d in dirs if d)
 
 
-_LIBRARY_DIRS = _library_dirs()
+_LIBRARY_DIRS = []  # filled on first use: sysconfig/site are slow to import
 _MACHINERY_NAMES = ("multiprocessing", "concurrent", "threading.py", "queue.py", "runpy.py")
 
 
@@ -65,6 +65,8 @@ def classify(code):
             kind = HARNESS
         else:
             kind = USER
+            if not _LIBRARY_DIRS:
+                _LIBRARY_DIRS.extend(_library_dirs())
             for d in _LIBRARY_DIRS:
                 if real.startswith(d):
                     rest = real[len(d):]

@@ -1,12 +1,14 @@
 """Per-task records: what the parent attaches to a task, and what a worker measures.
 
-The parent attaches ``meta = (pool_id, task_id, site, chunk)`` to each task. For
-process pools it travels inside the pickled task (``PoolTask`` / ``CallItem``
-reconstructors) and is turned back into the plain stdlib objects when the worker
-unpickles it - so the worker calls the user's function directly, and no harness
-frame ever sits between the pool machinery and user code (tracebacks stay as they
-are). The reconstructor is the last thing unpickled, so it also marks the end of
-the task's deserialization: that is where the task's clock starts.
+The parent attaches ``meta = (head, task_id, chunk)`` to each task, where ``head``
+is the JSON text ``"poolId":"…","site":{…}`` shared by every task of one
+submission (built once, spliced into each ``task`` line as is). For process pools
+it travels inside the pickled task (``PoolTask`` / ``CallItem`` reconstructors)
+and the stdlib objects are rebuilt when the worker unpickles it - so the worker
+calls the user's function directly, and no harness frame ever sits between the
+pool machinery and user code (tracebacks stay as they are). The reconstructor is
+the last thing unpickled, so it also marks the end of the task's deserialization:
+that is where the task's clock starts.
 """
 import json
 import os
@@ -18,6 +20,7 @@ from parascope_harness import events, sites
 _local = threading.local()
 _recv = {"t": 0.0, "n": 0, "data": None}  # last pickled task received by this process
 _pid = [os.getpid()]
+_heads = {}
 
 
 def _reset_after_fork():
@@ -27,6 +30,25 @@ def _reset_after_fork():
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def head(pool_id, site):
+    """The shared JSON prefix of the ``task`` lines of one submission (cached)."""
+    key = (pool_id, site)
+    text = _heads.get(key)
+    if text is None:
+        text = _heads[key] = '"poolId":%s,"site":%s' % (
+            json.dumps(pool_id), json.dumps(sites.as_dict(site), separators=(",", ":")))
+    return text
+
+
+def describe_meta(meta):
+    """(pool_id, task_id, site tuple) of a task's meta - for findings, off the hot path."""
+    if not meta:
+        return None, None, None
+    data = json.loads("{%s}" % meta[0])
+    site = data.get("site")
+    return data.get("poolId"), meta[1], (site["file"], site["line"], site["function"]) if site else None
 
 
 class PoolTask(tuple):
@@ -53,7 +75,8 @@ def call_item_loaded(work_id, fn, args, kwargs, meta):
     if _diagnosing:
         _diagnosed_meta.append(meta)
         return None
-    _start_received(meta)
+    if meta is not None:
+        _start_received(meta)
     from parascope_harness.pools import executors
     return executors.ORIGINAL_CALL_ITEM(work_id, fn, args, kwargs)
 
@@ -72,12 +95,12 @@ def record_received(data):
 def _start_received(meta):
     loads = _perf() - _recv["t"] if _recv["t"] else 0.0
     _recv["data"] = None
-    _local.cur = [meta, _now(), _cpu(), _recv["n"], loads, "process"]
+    _local.cur = (meta, _now(), _cpu(), _recv["n"], loads, "process")
 
 
 def start_local(meta, kind):
     """Start a record in this thread for a task that was not pickled (thread/serial pools)."""
-    _local.cur = [meta, _now(), _cpu(), 0, 0.0, kind]
+    _local.cur = (meta, _now(), _cpu(), 0, 0.0, kind)
 
 
 def current():
@@ -93,17 +116,11 @@ def pending_receive():
     return _recv["data"]
 
 
-_TASK_LINE = ('{"ev":"task","t":%r,"poolId":"%s","taskId":"%s","pid":%d,"tid":%d,"kind":"%s",'
-              '"start":%r,"end":%r,"cpuSeconds":%r,"argBytes":%d,"resultBytes":%d,'
-              '"pickleSeconds":%r,"site":%s,"ok":%s%s}')
-_site_json = {}
-
-
-def _site_as_json(site):
-    text = _site_json.get(site)
-    if text is None:
-        text = _site_json[site] = json.dumps(sites.as_dict(site), separators=(",", ":"))
-    return text
+# Times as epoch seconds to the microsecond, durations to 9 significant digits: float repr
+# is the slowest part of this hot path.
+_TASK_LINE = ('{"ev":"task","t":%s,%s,"taskId":"%s","pid":%d,"tid":%d,"kind":"%s","start":%.6f,'
+              '"end":%s,"cpuSeconds":%.9g,"argBytes":%d,"resultBytes":%d,"pickleSeconds":%.9g,'
+              '"ok":%s%s}')
 
 
 def finish(rec, ok, error, result_bytes=0, result_pickle=0.0, end=None, cpu_end=None):
@@ -111,18 +128,18 @@ def finish(rec, ok, error, result_bytes=0, result_pickle=0.0, end=None, cpu_end=
     if not events.enabled():
         return
     meta, start, cpu0, arg_bytes, loads, kind = rec
-    pool_id, task_id, site, chunk = meta
     if end is None:
         end = _now()
     extra = ""
     if error is not None:
         extra = ',"error":' + json.dumps(error)
-    if chunk is not None:
-        extra += ',"chunk":%d' % chunk
+    if meta[2] is not None:
+        extra += ',"chunk":%d' % meta[2]
+    end_text = "%.6f" % end
     events.emit_line(_TASK_LINE % (
-        end, pool_id, task_id, _pid[0], threading.get_native_id(), kind, start, end,
+        end_text, meta[0], meta[1], _pid[0], threading.get_native_id(), kind, start, end_text,
         (cpu_end if cpu_end is not None else _cpu()) - cpu0, arg_bytes, result_bytes,
-        loads + result_pickle, _site_as_json(site), "true" if ok else "false", extra))
+        loads + result_pickle, "true" if ok else "false", extra))
 
 
 def describe_error(exc):

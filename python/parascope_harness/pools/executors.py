@@ -62,7 +62,7 @@ class WorkIds(queue.Queue):
         instr = self.instr
         if instr is not None and type(item) is int:
             job = ExecJob(item)
-            job.meta = (instr.pool_id, str(item), sites.user_site(), _chunk_of(instr, item))
+            job.meta = (tasks.head(instr.pool_id, sites.user_site()), str(item), _chunk_of(instr, item))
             item = job
         queue.Queue.put(self, item, block, timeout)
 
@@ -99,7 +99,8 @@ class WorkQueue(queue.SimpleQueue):
         instr = self.instr
         work = item[0] if type(item) is tuple else item
         if instr is not None and work is not None and hasattr(work, "future"):
-            work._parascope_meta = (instr.pool_id, str(next(instr.tasks)), sites.user_site(), None)
+            work._parascope_meta = (tasks.head(instr.pool_id, sites.user_site()), str(next(instr.tasks)),
+                                    None)
         queue.SimpleQueue.put(self, item, block, timeout)
 
     def get(self, block=True, timeout=None):

@@ -42,7 +42,7 @@ class TaskQueue(queue.SimpleQueue):
 
 
 def _tagged(instr, taskseq, site):
-    pool_id = instr.pool_id
+    head = tasks.head(instr.pool_id, site)
     first = True
     for task in taskseq:
         if first:
@@ -54,7 +54,7 @@ def _tagged(instr, taskseq, site):
         func = task[2]
         chunk = len(task[3][0][1]) if func is mpool.mapstar or func is mpool.starmapstar else None
         tagged = tasks.PoolTask(task)
-        tagged.meta = (pool_id, "%s:%s" % (task[0], task[1]), site, chunk)
+        tagged.meta = (head, "%s:%s" % (task[0], task[1]), chunk)
         instr.last_task = tagged
         yield tagged
 

@@ -5,7 +5,6 @@ stdlib ``__init__`` runs with the user's own arguments (so every error it raises
 is the stdlib's, raised from the stdlib's frames); otherwise the effective pool is
 built here with translated arguments.
 """
-import inspect
 import itertools
 import os
 import threading
@@ -81,6 +80,7 @@ class Plan:
 
 def bind(init, args, kwargs):
     """The user's constructor arguments by name, or None if they do not fit (let the stdlib complain)."""
+    import inspect  # only when a pool is created: it is a slow import
     try:
         bound = inspect.signature(init).bind(None, *args, **kwargs)
     except TypeError:
