@@ -192,10 +192,10 @@ def _restore_notes(exc, pristine):
 
 def report_pool_task(exc, task, chunksize):
     """multiprocessing.Pool's task handler could not pickle ``task`` (a PoolTask)."""
-    _restore_notes(exc, tuple(task))
-    job, i, func, args, kwds = task
+    _restore_notes(exc, tuple(task[:5]))
+    job, i, func, args, kwds, meta = task
     base = i * chunksize if chunksize and (func.__name__ in ("mapstar", "starmapstar")) else None
-    _report_call(exc, func, args, kwds, task.meta, "submit", base)
+    _report_call(exc, func, args, kwds, meta, "submit", base)
 
 
 def report_call_item(exc, item):

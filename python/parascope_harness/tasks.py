@@ -52,10 +52,16 @@ def describe_meta(meta):
 
 
 class PoolTask(tuple):
-    """``(job, i, func, args, kwds)`` of multiprocessing.Pool, carrying ``meta``; pickles to a plain tuple."""
+    """``(job, i, func, args, kwds, meta)``: a multiprocessing.Pool task plus its metadata.
+
+    Pickles to the stdlib's 5-tuple (see ``pool_task_loaded``); ``task[:2]``, all the
+    pool's task handler looks at, is unchanged.
+    """
+
+    __slots__ = ()
 
     def __reduce_ex__(self, protocol):
-        return (pool_task_loaded, tuple(self) + (self.meta,))
+        return (pool_task_loaded, tuple(self))
 
     def __reduce__(self):
         return self.__reduce_ex__(2)

@@ -53,8 +53,8 @@ def _tagged(instr, taskseq, site):
                 result._parascope_site = site  # the hang report names the oldest unfinished job
         func = task[2]
         chunk = len(task[3][0][1]) if func is mpool.mapstar or func is mpool.starmapstar else None
-        tagged = tasks.PoolTask(task)
-        tagged.meta = (head, "%s:%s" % (task[0], task[1]), chunk)
+        tagged = tasks.PoolTask((task[0], task[1], func, task[3], task[4],
+                                 (head, "%s:%s" % (task[0], task[1]), chunk)))
         instr.last_task = tagged
         yield tagged
 
@@ -131,7 +131,8 @@ class ThreadInQueue(queue.SimpleQueue):
     def get(self, block=True, timeout=None):
         task = queue.SimpleQueue.get(self, block, timeout)
         if type(task) is tasks.PoolTask:
-            tasks.start_local(task.meta, "thread")
+            tasks.start_local(task[5], "thread")
+            return task[:5]
         return task
 
 
