@@ -124,6 +124,8 @@ export class ProcfsSampler implements Sampler {
   private prevMs = 0;
   private lastScanMs = -Infinity;
   private lastNewScanMs = -Infinity;
+  /** The fork counter moved since the last scan of /proc. */
+  private forksPending = false;
   /** Pids listed in /proc at the last scan: an incremental scan reads only the others. */
   private listed = new Set<number>();
   private readonly files: FdCache;
@@ -193,10 +195,11 @@ export class ProcfsSampler implements Sampler {
         this.prevCores.set(id, cur);
       }
     }
-    const forksMoved = stat?.forks != null && stat.forks !== this.prevForks;
+    // Something was created since the last scan: remembered until a scan has looked.
+    if (stat?.forks != null && stat.forks !== this.prevForks) this.forksPending = true;
     if (stat?.forks != null) this.prevForks = stat.forks;
     const table = nowMs - this.lastScanMs >= RESCAN_MS ? this.rescan(nowMs) : null;
-    if (!table && forksMoved && nowMs - this.lastNewScanMs >= NEW_PIDS_SCAN_MS) this.scanNewPids(nowMs);
+    if (!table && this.forksPending && nowMs - this.lastNewScanMs >= NEW_PIDS_SCAN_MS) this.scanNewPids(nowMs);
 
     const t = (nowMs - this.options.startMs) / 1000;
     const workloadNs = this.coreIds.map(() => 0);
@@ -345,6 +348,7 @@ export class ProcfsSampler implements Sampler {
   /** Between full scans: reads only pids that were not listed before, and adopts the workload's. */
   private scanNewPids(nowMs: number): void {
     this.lastNewScanMs = nowMs;
+    this.forksPending = false;
     const pids = listNumeric(this.procRoot);
     const entries: ProcEntry[] = [];
     for (const pid of pids) {
@@ -363,6 +367,7 @@ export class ProcfsSampler implements Sampler {
   private rescan(nowMs: number): Map<number, TaskStat> {
     this.stats.rescans += 1;
     this.lastScanMs = nowMs;
+    this.forksPending = false;
     const table = readProcessTable(this.procRoot);
     this.listed = new Set(table.keys());
     this.adopt(selectWorkload([...table.values()], this.root, this.known), table, nowMs);

@@ -158,6 +158,32 @@ describe('procfs sampler (recorded tree on disk, driven clock)', () => {
     assert.deepEqual(r.samples[5].workload, [1, 1], 'spread over the cores as the threads ran, capped by busy time');
   });
 
+  it('finds a worker created between pid scans even when nothing else is created afterwards', () => {
+    fake.stat([[0, 0]], 10);
+    fake.process({ pid: 100, ppid: 1, pgrp: 100, session: 100, start: 1000 });
+    fake.thread(100, { pid: 100, runNs: 0 });
+    const s = sampler();
+    s.start();
+    now = 100;
+    fake.stat([[10, 0]], 11); // something forked: /proc is scanned now
+    s.tick();
+    now = 200;
+    fake.stat([[20, 0]], 12); // the worker appears, too soon after the last scan
+    fake.process({ pid: 110, ppid: 100, pgrp: 100, session: 100, start: 1015, utime: 5 });
+    fake.thread(110, { pid: 110, runNs: 50 * MS });
+    s.tick();
+    for (let tick = 3; tick <= 7; tick++) {
+      now = tick * 100;
+      fake.stat([[tick * 10, 0]], 12); // no fork since
+      s.tick();
+    }
+    s.stop(false);
+    const worker = s.result().processes.find((p) => p.pid === 110);
+    assert.ok(worker, 'the worker was found');
+    assert.equal(worker.cpuStart, 5, 'at the first scan 500 ms after the previous one');
+    assert.ok(Math.abs(worker.cpuSeconds - 0.05) < 1e-9);
+  });
+
   it('keeps finding a setsid() worker after its parent died (cancellation relies on it)', () => {
     fake.stat([[0, 0]], 1);
     fake.process({ pid: 100, ppid: 1, pgrp: 100, session: 100, start: 1000 });
