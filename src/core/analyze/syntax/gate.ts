@@ -117,16 +117,15 @@ const CONSTANT = /^(None|True|False|-?\d[\w.]*|[rRuU]?(['"])[^'"\n\\]*\2)\s*(?:#
 export function shallowTop(text: string, base: number, moduleScope: Scope): Top {
   const top: Top = {
     base, text, depth: 'shallow', head: 'other', body: [], moduleBindings: new Map(), calls: [], updates: [], itemStores: [],
-    defs: [], classes: [], lambdas: [], python2: null, syntaxError: null, isMainGuard: false, gateVersion: 0,
+    defs: [], classes: [], python2: null, syntaxError: null, isMainGuard: false, gateVersion: 0,
   };
   const def = DEF.exec(text);
   if (def) {
     top.head = 'def';
-    const nameStart = def[0].length - def[2].length;
     const stub: Def = {
-      top, s: 0, e: text.length, k: 'def', name: def[2], nameStart, params: [], decorators: [], headStart: 0, body: [],
+      top, s: 0, e: text.length, k: 'def', name: def[2], params: [], decorators: [], headStart: 0, body: [],
       isAsync: Boolean(def[1]), scope: childScope('function', moduleScope), yields: false, returns: [], raises: [], loops: 0,
-      calls: [], reads: new Set(), mutations: [], ctx: { withs: [], guarded: false, importTime: true, manualLock: false }, shallow: true,
+      calls: [], reads: new Set(), mutations: [], shallow: true,
     };
     stub.scope.owner = stub;
     top.defs.push(stub);
@@ -136,11 +135,9 @@ export function shallowTop(text: string, base: number, moduleScope: Scope): Top 
   const cls = CLASS.exec(text);
   if (cls) {
     top.head = 'class';
-    const nameStart = cls[0].length - cls[1].length;
     const stub: ClassDef = {
-      top, s: 0, e: text.length, k: 'class', name: cls[1], nameStart, bases: [], keywords: [], decorators: [], body: [],
-      scope: childScope('class', moduleScope), attrs: new Map(), methods: new Map(),
-      ctx: { withs: [], guarded: false, importTime: true, manualLock: false }, shallow: true,
+      top, s: 0, e: text.length, k: 'class', name: cls[1], bases: [], keywords: [], decorators: [], body: [],
+      scope: childScope('class', moduleScope), attrs: new Map(), methods: new Map(), shallow: true,
     };
     stub.scope.owner = stub;
     top.classes.push(stub);

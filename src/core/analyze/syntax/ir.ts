@@ -4,7 +4,7 @@
  *
  * Positions are offsets (UTF-16 code units, like JavaScript strings and VS Code) *relative to the
  * top-level statement* they belong to, so a statement's IR stays valid when text above it moves:
- * `top.base` is updated instead. `absStart(node)` gives the offset in the document.
+ * `top.base` is updated instead (`top.base + node.s` is the offset in the document).
  *
  * Expressions the rules never look into (arithmetic, comparisons, f-strings…) are kept as
  * `opaque` nodes carrying the names they read; calls, lambdas, comprehensions and literals inside
@@ -35,7 +35,6 @@ export interface Top {
   /** Every function and class defined in the statement, at any depth. */
   defs: Def[];
   classes: ClassDef[];
-  lambdas: Lambda[];
   /** The first sign that this is Python 2 code (a print statement…), if any. */
   python2: Python2Sign | null;
   /** Offset of the first syntax error tree-sitter reported, if any. */
@@ -56,14 +55,6 @@ export interface Span {
   /** Start and end, relative to `top.base`. */
   s: number;
   e: number;
-}
-
-export function absStart(node: Span): number {
-  return node.top.base + node.s;
-}
-
-export function absEnd(node: Span): number {
-  return node.top.base + node.e;
 }
 
 // ── Expressions ────────────────────────────────────────────────────────────────────────────────
@@ -97,8 +88,6 @@ export interface AttrExpr extends Span {
   t: 'attr';
   obj: Expr;
   attr: string;
-  /** Offset of the attribute name. */
-  attrStart: number;
 }
 
 export interface Call extends Span {
@@ -233,7 +222,6 @@ export interface Param extends Span {
 export interface Def extends Span {
   k: 'def';
   name: string;
-  nameStart: number;
   params: Param[];
   decorators: Expr[];
   /** Start of the first decorator (or of `def`/`async`), for edits that move the whole definition. */
@@ -254,7 +242,6 @@ export interface Def extends Span {
   reads: Set<string>;
   /** Mutations of names: `x.append(…)`, `x[k] = …`, `x += …`, `del x[k]`, `x.attr = …`. */
   mutations: Mutation[];
-  ctx: Context;
   /** Not parsed yet: only the name is known (see gate.ts). */
   shallow?: boolean;
 }
@@ -262,7 +249,6 @@ export interface Def extends Span {
 export interface ClassDef extends Span {
   k: 'class';
   name: string;
-  nameStart: number;
   bases: Expr[];
   keywords: KeywordExpr[];
   decorators: Expr[];
@@ -271,7 +257,6 @@ export interface ClassDef extends Span {
   /** `self.x = …` assignments in the methods, by attribute name. */
   attrs: Map<string, { value: Expr; scope: Scope }[]>;
   methods: Map<string, Def>;
-  ctx: Context;
   shallow?: boolean;
 }
 

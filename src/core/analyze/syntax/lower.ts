@@ -74,7 +74,6 @@ export class Lowerer {
     top.itemStores = [];
     top.defs = [];
     top.classes = [];
-    top.lambdas = [];
     top.python2 = null;
     top.syntaxError = null;
     top.isMainGuard = false;
@@ -418,8 +417,8 @@ export class Lowerer {
     const isAsync = this.hasToken('async');
     const scope = this.newScope('function');
     const def: Def = {
-      top: this.top, s, e, k: 'def', name: '', nameStart: s, params: [], decorators, headStart: headStart ?? s, body: [],
-      isAsync, scope, yields: false, returns: [], raises: [], loops: 0, calls: [], reads: new Set(), mutations: [], ctx: this.ctx,
+      top: this.top, s, e, k: 'def', name: '', params: [], decorators, headStart: headStart ?? s, body: [],
+      isAsync, scope, yields: false, returns: [], raises: [], loops: 0, calls: [], reads: new Set(), mutations: [],
     };
     scope.owner = def;
     this.top.defs.push(def);
@@ -431,7 +430,6 @@ export class Lowerer {
     this.children((type, field) => {
       if (field === 'name') {
         def.name = this.nodeText();
-        def.nameStart = this.start;
       } else if (field === 'parameters') {
         def.params = this.params(def, scope);
       } else if (field === 'return_type') {
@@ -512,22 +510,21 @@ export class Lowerer {
     const e = this.end;
     const scope = this.newScope('class');
     const cls: ClassDef = {
-      top: this.top, s, e, k: 'class', name: '', nameStart: s, bases: [], keywords: [], decorators, body: [], scope,
-      attrs: new Map(), methods: new Map(), ctx: this.ctx,
+      top: this.top, s, e, k: 'class', name: '', bases: [], keywords: [], decorators, body: [], scope,
+      attrs: new Map(), methods: new Map(),
     };
     scope.owner = cls;
     this.top.classes.push(cls);
     this.children((type, field) => {
       if (field === 'name') {
         cls.name = this.nodeText();
-        cls.nameStart = this.start;
       } else if (field === 'superclasses') {
         const { args, keywords } = this.argumentList();
         cls.bases = args;
         cls.keywords = keywords;
       } else if (field === 'body') {
         if (cls.name) this.bind(cls.name, { k: 'class', cls, node: cls, guarded: this.ctx.guarded });
-        const saved = { scope: this.scope, cls: this.cls, ctx: this.ctx };
+        const saved = { scope: this.scope, cls: this.cls };
         this.scope = scope;
         this.cls = cls;
         cls.body = this.block();
@@ -983,23 +980,18 @@ export class Lowerer {
       let node: Expr = { top: this.top, s, e: s + parts[0].length, t: 'name', id: parts[0] };
       let offset = s + parts[0].length;
       for (let i = 1; i < parts.length; i += 1) {
-        const attrStart = offset + 1;
-        offset = attrStart + parts[i].length;
-        node = { top: this.top, s, e: offset, t: 'attr', obj: node, attr: parts[i], attrStart };
+        offset += 1 + parts[i].length;
+        node = { top: this.top, s, e: offset, t: 'attr', obj: node, attr: parts[i] };
       }
       return node;
     }
     let obj: Expr | null = null;
     let attr = '';
-    let attrStart = e;
     this.children((t, f) => {
       if (f === 'object') obj = this.expr(t);
-      else if (f === 'attribute') {
-        attr = this.nodeText();
-        attrStart = this.start;
-      }
+      else if (f === 'attribute') attr = this.nodeText();
     });
-    return { top: this.top, s, e, t: 'attr', obj: obj ?? this.missing(), attr, attrStart };
+    return { top: this.top, s, e, t: 'attr', obj: obj ?? this.missing(), attr };
   }
 
   private call(): Call {
@@ -1107,7 +1099,6 @@ export class Lowerer {
     const scope = this.newScope('lambda');
     const lambda: Lambda = { top: this.top, s, e, t: 'lambda', params: [], body: this.missing(), scope };
     scope.owner = lambda;
-    this.top.lambdas.push(lambda);
     this.children((type, field) => {
       if (field === 'parameters') lambda.params = this.params(lambda, scope);
       else if (field === 'body') {
