@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
+import * as vscode from 'vscode';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, color: false, reporter: 'spec', forbidOnly: true, forbidPending: true });
@@ -18,7 +19,7 @@ export function run(): Promise<void> {
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const { passes = 0, pending = 0 } = runner.stats ?? {};
-      console.log(`host mocha: ${passes} passing, ${failures} failing, ${pending} pending in VS Code ${require('vscode').version}`);
+      console.log(`host mocha: ${passes} passing, ${failures} failing, ${pending} pending in VS Code ${vscode.version}`);
       if (failures > 0) reject(new Error(`${failures} host test(s) failed`));
       else if (passes === 0) reject(new Error('no host tests ran'));
       else if (pending > 0) reject(new Error(`${pending} host test(s) were skipped`));

@@ -105,7 +105,8 @@ export async function runCommand(options: RunOptions, io: CliIO): Promise<number
   }
 
   const problems = await writeReports(report, { json: options.json, html: options.html, trace: options.trace }, io.cwd);
-  io.err(formatSummary(report, { color: io.isTTY?.stderr === true, cwd: io.cwd }));
+  // The summary follows the program's own output on stdout (issue #4); problems go to stderr.
+  io.out(formatSummary(report, { color: io.isTTY?.stdout === true, cwd: io.cwd }));
   for (const problem of problems) io.err(`parascope run: ${problem}\n`);
   const code = exitCodeOf(report);
   return problems.length > 0 && code === 0 ? 1 : code;
