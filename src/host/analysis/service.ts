@@ -172,8 +172,11 @@ export class AnalysisService implements vscode.Disposable {
   }
 }
 
+/** Views of other versions of a file (diffs, SCM, chat code blocks) get no diagnostics of their own. */
+const OTHER_VERSIONS = new Set(['git', 'gitfs', 'output', 'vscode-scm', 'review', 'pr', 'vscode-chat-code-block', 'conflictResolution']);
+
 function isPython(document: vscode.TextDocument): boolean {
-  return document.languageId === 'python';
+  return document.languageId === 'python' && !OTHER_VERSIONS.has(document.uri.scheme);
 }
 
 const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
