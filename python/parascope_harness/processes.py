@@ -16,7 +16,6 @@
   workers write their events unbuffered instead, see ``pools.workerside``.)
 """
 import os
-import signal
 import sys
 import threading
 import time

@@ -24,6 +24,8 @@ def _final_sigint():
     """Python ends with SIGINT after an uncaught KeyboardInterrupt; so do we, last of all."""
     if _exit_by_sigint:
         try:
+            from parascope_harness import events
+            events.flush()  # its own atexit handler would run after this one
             sys.stdout.flush()
             sys.stderr.flush()
         except Exception:

@@ -1,7 +1,6 @@
 """Pool overrides: every kind replaces every API, really runs with the requested kind and workers,
 and the replacement is recorded (what the code asked for, what the run used)."""
 import json
-import sys
 import unittest
 
 from test.python import support

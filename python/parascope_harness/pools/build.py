@@ -6,7 +6,7 @@ lives in one place.
 """
 import sys
 
-from parascope_harness import events, sites, state
+from parascope_harness import events, sites
 from parascope_harness.pools import plan as planmod
 
 _ORIGINAL_INIT = {}

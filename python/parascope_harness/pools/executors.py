@@ -16,7 +16,6 @@ swaps internal containers while the stdlib ``__init__`` assigns them:
 import functools
 import queue
 import sys
-import threading
 
 from concurrent.futures import process as cf_process
 from concurrent.futures import thread as cf_thread

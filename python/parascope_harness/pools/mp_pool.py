@@ -14,12 +14,10 @@ internal containers while the stdlib ``__init__`` assigns them:
 import queue
 import signal
 import sys
-import threading
 import time
 from multiprocessing import pool as mpool
 
 from parascope_harness import events, sites, tasks
-from parascope_harness.pools import plan as planmod
 
 ORIGINAL_POOL = mpool.Pool
 ORIGINAL_THREADPOOL = mpool.ThreadPool

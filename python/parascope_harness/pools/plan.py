@@ -137,8 +137,3 @@ def emit_pool_event(instr, plan):
                  "requested": plan.requested, "effective": eff, "replaced": plan.replaced,
                  "site": sites.as_dict(plan.site), "pid": os.getpid(),
                  "tid": threading.get_native_id()})
-
-
-def plain_instr(api, cls_kind, site):
-    """Instrumentation for a construction that is not rewritten (user subclasses, asis)."""
-    return PoolInstr(api, cls_kind, site)
