@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { generateModule } from './generate.mjs';
@@ -23,7 +23,7 @@ if (!existsSync(OUT)) {
   process.exit(2);
 }
 const { Analyzer } = require(OUT);
-const RUNS = 7;
+const RUNS = 9;
 
 const python = ['python3', 'python'].find((p) => {
   try {
@@ -39,29 +39,43 @@ function stats(samples) {
   return { best: sorted[0], median: sorted[Math.floor(sorted.length / 2)], worst: sorted[sorted.length - 1] };
 }
 
-/** CPython's ast.parse of the file, timed inside Python (best and median of RUNS). */
+/** CPython's ast.parse of the file, timed inside Python: wall and CPU milliseconds of one parse. */
 function astParse(path) {
   const script = `
 import ast, json, sys, time
 src = open(sys.argv[1], encoding="utf-8").read()
-times = []
-for _ in range(${RUNS}):
-    t = time.perf_counter(); ast.parse(src); times.append((time.perf_counter() - t) * 1000)
-print(json.dumps({"times": times, "version": sys.version.split()[0]}))
+ast.parse(src)
+w, c = time.perf_counter(), time.process_time()
+ast.parse(src)
+print(json.dumps({"wall": (time.perf_counter() - w) * 1000, "cpu": (time.process_time() - c) * 1000, "version": sys.version.split()[0]}))
 `;
   return JSON.parse(execFileSync(python, ['-c', script, path], { encoding: 'utf8' }));
 }
 
-/** Full analysis on a fresh document each time (nothing cached), best/median of RUNS. */
-function fullAnalysis(analyzer, text) {
-  const times = [];
+/**
+ * Full analysis on a fresh document each time (nothing cached) and CPython's ast.parse of the
+ * same file, interleaved round by round so both see the same machine load. Wall and CPU times.
+ */
+function compare(analyzer, text, path) {
+  const ours = { wall: [], cpu: [] };
+  const theirs = { wall: [], cpu: [] };
   let result;
+  let version = null;
   for (let i = 0; i < RUNS; i += 1) {
+    const cpu = process.cpuUsage();
     const t = performance.now();
     result = analyzer.analyze(text, { fileName: 'bench.py', platform: 'linux', pythonVersion: '3.12' });
-    times.push(performance.now() - t);
+    ours.wall.push(performance.now() - t);
+    const used = process.cpuUsage(cpu);
+    ours.cpu.push((used.user + used.system) / 1000);
+    if (python) {
+      const ast = astParse(path);
+      theirs.wall.push(ast.wall);
+      theirs.cpu.push(ast.cpu);
+      version = ast.version;
+    }
   }
-  return { times, result };
+  return { ours, theirs, result, version };
 }
 
 /** One-line edits at several places of an analysed document: update + analyze each time. */
@@ -108,28 +122,26 @@ async function bench(label, text, analyzer, dir) {
   const path = join(dir, `${label}.py`);
   writeFileSync(path, text);
   const lineCount = text.split('\n').length;
-  const { times, result } = fullAnalysis(analyzer, text);
-  const ours = stats(times);
-  const ast = python ? astParse(path) : null;
-  const theirs = ast ? stats(ast.times) : null;
+  const { ours, theirs, result, version } = compare(analyzer, text, path);
   const edits = stats(reanalysis(analyzer, text));
   console.log(`\n${label}: ${lineCount.toLocaleString('en-US')} lines, ${result.parsed.total} top-level statements (${result.parsed.deep} parsed), ${result.findings.length} findings`);
-  console.log(`  full analysis (parse + all rules): best ${fmt(ours.best)}, median ${fmt(ours.median)}, first run ${fmt(times[0])}`);
-  if (theirs) {
-    console.log(`  CPython ${ast.version} ast.parse:       best ${fmt(theirs.best)}, median ${fmt(theirs.median)}`);
-    console.log(`  ratio (ours / ast.parse):          best ${(ours.best / theirs.best).toFixed(2)}, median ${(ours.median / theirs.median).toFixed(2)}   (target ≤ 1.00)`);
+  const row = (name, s) => `${name}best ${fmt(s.best)}, median ${fmt(s.median)}`;
+  console.log(`  full analysis (parse + all rules): ${row('wall ', stats(ours.wall))}; ${row('CPU ', stats(ours.cpu))}; first run ${fmt(ours.wall[0])}`);
+  if (version) {
+    console.log(`  CPython ${version} ast.parse:       ${row('wall ', stats(theirs.wall))}; ${row('CPU ', stats(theirs.cpu))}`);
+    const ratio = (a, b) => (stats(a).best / stats(b).best).toFixed(2) + ' best, ' + (stats(a).median / stats(b).median).toFixed(2) + ' median';
+    console.log(`  ratio ours / ast.parse:            wall ${ratio(ours.wall, theirs.wall)}; CPU ${ratio(ours.cpu, theirs.cpu)}   (target ≤ 1.00)`);
   } else {
     console.log('  ast.parse: no python3 on the PATH; ratio not measured');
   }
   console.log(`  re-analysis after a one-line edit: median ${fmt(edits.median)}, worst ${fmt(edits.worst)} over 40 edits   (target ≤ 10 ms)`);
-  return { label, lines: lineCount, ours, theirs, edits };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'parascope-bench-analyzer-'));
 try {
   const t = performance.now();
   const analyzer = await Analyzer.load();
-  console.log(`bench/analyzer: parser loaded in ${fmt(performance.now() - t)} (once per process)`);
+  console.log(`bench/analyzer: parser loaded in ${fmt(performance.now() - t)} (once per process); ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} (timings are noisy when the machine is busy: compare the best figures)`);
   await bench('generated', generateModule(10_000), analyzer, dir);
   const real = realCode();
   if (real) await bench('cpython-multiprocessing+concurrent', real, analyzer, dir);
