@@ -4,9 +4,10 @@ Normal runs pay nothing and write nothing: each process counts the processes it
 starts itself, and only when that count passes a quarter of the limit, or when
 the starting process is itself at least two generations below the main process,
 are the run's live processes counted (a /proc scan for descendants of the main
-process). Past the limit the run is stopped: a child that notices writes
-``<tmp>/parascope-stop-<main pid>`` and kills the other processes; the main
-process's harness thread sees the file, prints the message and exits.
+process). Past the limit the run is stopped: the first child that notices (an exclusive
+lock file decides) writes ``<tmp>/parascope-stop-<main pid>`` and kills the
+other processes; the main process's harness thread sees the file, prints the
+message and exits.
 """
 import os
 import signal
@@ -126,6 +127,11 @@ def note_process_start():
         from parascope_harness import hang
         hang.stop_run(message, EXIT_PROCESS_LIMIT)
     path = _stop_file(main_pid)
+    try:  # one process stops the run; any other that noticed just waits to be killed
+        os.close(os.open(path + ".lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError:
+        os.kill(os.getpid(), signal.SIGSTOP)
+        return
     with open(path + ".%d" % os.getpid(), "w") as f:
         f.write(message)
     os.replace(path + ".%d" % os.getpid(), path)  # the main process never reads half a message
@@ -139,6 +145,10 @@ def check_stop():
     if os.path.exists(path):
         with open(path) as f:
             message = f.read()
-        os.unlink(path)
+        for leftover in (path, path + ".lock"):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
         from parascope_harness import hang
         hang.stop_run(message, EXIT_PROCESS_LIMIT)
