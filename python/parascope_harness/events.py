@@ -49,8 +49,7 @@ def configure(events_dir, announce):
     _state["announce"] = announce
     atexit.register(flush)
     if hasattr(os, "register_at_fork"):
-        os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_parent,
-                            after_in_child=_after_fork_child)
+        os.register_at_fork(before=_before_fork, after_in_child=_after_fork_child)
 
 
 def emit(event):
@@ -147,6 +146,8 @@ def _run():
     while True:
         _wake.wait(FLUSH_INTERVAL)
         _wake.clear()
+        if _fork_filter:
+            _drop_fork_filter()
         for fn in list(_periodic):
             try:
                 fn()
@@ -225,7 +226,10 @@ _fork_filter = []
 
 def _before_fork():
     # Python 3.12+ warns about fork() in a multi-threaded process. If the only extra
-    # thread is ours, the warning would not appear without the harness: hide it.
+    # thread is ours, the warning would not appear without the harness: hide it. The
+    # filter stays until the harness thread's next tick or the next fork (3.13 warns
+    # only after the at-fork "after" hooks have run).
+    _drop_fork_filter()
     if sys.version_info < (3, 12) or not _thread_alive[0]:
         return
     try:
@@ -241,7 +245,7 @@ def _before_fork():
         pass
 
 
-def _after_fork_parent():
+def _drop_fork_filter():
     while _fork_filter:
         entry = _fork_filter.pop()
         try:
@@ -257,7 +261,7 @@ def _after_fork_parent():
 
 def _after_fork_child():
     global _write_lock, _wake
-    _after_fork_parent()
+    _drop_fork_filter()
     _buf.clear()
     _write_lock = threading.Lock()
     _wake = threading.Event()

@@ -79,10 +79,10 @@ def _run(argv, timeout, events_dir, stdin, cwd, extra_env):
 
 
 def harness(args, options=(), events=True, timeout=120, stdin=b"", cwd=None, extra_env=None,
-            python=PY):
-    """Start ``python -m parascope_harness [options] [--events-dir D] -- args``; returns a Future[Run]."""
+            python=PY, flags=()):
+    """Start ``python [flags] -m parascope_harness [options] [--events-dir D] -- args``; a Future[Run]."""
     events_dir = None
-    argv = [python, "-m", "parascope_harness"] + list(options)
+    argv = [python] + list(flags) + ["-m", "parascope_harness"] + list(options)
     if events:
         events_dir = tempfile.mkdtemp(prefix="parascope-test-")
         _tmp.append(events_dir)
@@ -91,9 +91,9 @@ def harness(args, options=(), events=True, timeout=120, stdin=b"", cwd=None, ext
     return _pool.submit(_run, argv, timeout, events_dir, stdin, cwd, extra_env)
 
 
-def plain(args, timeout=120, stdin=b"", cwd=None, python=PY):
-    """Start ``python args`` without the harness; returns a Future[Run]."""
-    return _pool.submit(_run, [python] + list(args), timeout, None, stdin, cwd, None)
+def plain(args, timeout=120, stdin=b"", cwd=None, python=PY, flags=()):
+    """Start ``python [flags] args`` without the harness; returns a Future[Run]."""
+    return _pool.submit(_run, [python] + list(flags) + list(args), timeout, None, stdin, cwd, None)
 
 
 def row_lines(path):

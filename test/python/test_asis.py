@@ -36,6 +36,9 @@ class AsisTest(unittest.TestCase):
             argv = [a if os.path.isabs(a) else support.script(a) for a in args[:1]] + args[1:]
             cls.runs[name] = (support.harness(argv, ["--pool", "asis"], stdin=stdin),
                               support.plain(argv, stdin=stdin))
+        warn = [support.script("asis_fork_pool.py")]
+        cls.runs["fork-warning"] = (support.harness(warn, flags=["-W", "default"]),
+                                    support.plain(warn, flags=["-W", "default"]))
         relative = ["test/python/scripts/asis_basic.py", "x"]  # as typed, relative to the cwd
         cls.runs["relative"] = (support.harness(relative, stdin=b"r"),
                                 support.plain(relative, stdin=b"r"))
@@ -80,6 +83,10 @@ class AsisTest(unittest.TestCase):
                       harnessed.stdout)
         workers = harnessed.of("process", role="worker")
         self.assertEqual(len({w["pid"] for w in workers}), 2, "both spawned workers were recorded")
+
+    def test_no_fork_warning_from_the_harness_thread(self):
+        harnessed, _ = self._same("fork-warning")
+        self.assertNotIn(b"DeprecationWarning", harnessed.stderr)
 
     def test_syntax_error(self):
         harnessed, _ = self._same("syntax")
