@@ -12,6 +12,7 @@ import mmap
 import multiprocessing as mp
 import os
 import sqlite3
+import ssl
 import sys
 import threading
 import time
@@ -51,6 +52,13 @@ def decorated(x):
 
 
 Point = collections.namedtuple("Pointy", "x y")
+
+
+def impostor(*args):
+    return args
+
+
+impostor = functools.wraps(ident)(impostor)  # now claims to be __main__.ident
 
 
 async def coro():
@@ -96,6 +104,7 @@ def main():
         try_get(pool.apply_async(ident, (make_local_instance(),)))  # ROW local-instance
         try_get(pool.apply_async(decorated, (1,)))  # ROW no-wraps
         try_get(pool.apply_async(ident, (Point(1, 2),)))  # ROW namedtuple
+        try_get(pool.apply_async(impostor, (1,)))  # ROW wraps-mismatch
         try_get(pool.apply_async(functools.partial(lambda x: x, 1)))  # ROW partial-lambda
         try_get(pool.apply_async(ident, (1, threading.Lock())))  # ROW lock
         try_get(pool.apply_async(ident, (threading.RLock(),)))  # ROW rlock
@@ -113,6 +122,7 @@ def main():
         try_get(pool.apply_async(ident, (os,)))  # ROW module
         try_get(pool.apply_async(ident, (db,)))  # ROW sqlite
         try_get(pool.apply_async(ident, (mm,)))  # ROW mmap
+        try_get(pool.apply_async(ident, (ssl.create_default_context(),)))  # ROW ssl
         try_get(pool.apply_async(ident, (threading.local(),)))  # ROW thread-local
         try_get(pool.apply_async(ident, (weakref.ref(Holder),)))  # ROW weakref
         try_get(pool.apply_async(ident, (memoryview(b"ab"),)))  # ROW memoryview
