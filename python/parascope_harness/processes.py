@@ -146,10 +146,10 @@ def _bootstrap(self, *args, **kwargs):
     worker = False
     try:
         if pool_id is not None:
-            procinfo.announce("worker", poolId=pool_id)
             from parascope_harness.pools import workerside
-            workerside.install(self)
+            workerside.install(self)  # first: it makes this process write events unbuffered
             worker = True
+            procinfo.announce("worker", poolId=pool_id)
             _emit_worker("worker_start", pool_id)
         else:
             procinfo.announce("child")

@@ -63,10 +63,12 @@ class TrackingCache(mpool._PoolCache):
     instr = None
 
     def __getitem__(self, key):
-        if sys.exc_info()[1] is not None:
-            _send_failed(self, key)
-        else:
-            self.instr.progress += 1
+        instr = self.instr
+        if instr is not None:
+            if sys.exc_info()[1] is not None:
+                _send_failed(self, key)
+            else:
+                instr.progress += 1
         return dict.__getitem__(self, key)
 
 
@@ -129,7 +131,8 @@ class ThreadInQueue(queue.SimpleQueue):
     def get(self, block=True, timeout=None):
         task = queue.SimpleQueue.get(self, block, timeout)
         if type(task) is tasks.PoolTask:
-            tasks.start_local(task[5], "thread")
+            if tasks.worker_kind() is not None:  # not terminate() draining the queue
+                tasks.start_local(task[5], "thread")
             return task[:5]
         return task
 
