@@ -18,14 +18,16 @@ from time import perf_counter as _perf, thread_time as _cpu, time as _now
 from parascope_harness import events, sites
 
 _local = threading.local()
-_recv = {"t": 0.0, "n": 0, "data": None}  # last pickled task received by this process
+_recv = [0.0, 0, None]  # arrival time, size and bytes of the last pickled task this process received
+_proc = [None]  # the current task record of this (single-threaded) pool worker process
 _pid = [os.getpid()]
 _heads = {}
 
 
 def _reset_after_fork():
     _pid[0] = os.getpid()
-    _recv["data"] = None
+    _recv[2] = None
+    _proc[0] = None
 
 
 if hasattr(os, "register_at_fork"):
@@ -72,7 +74,9 @@ def pool_task_loaded(job, i, func, args, kwds, meta):
     if _diagnosing:
         _diagnosed_meta.append(meta)
     else:
-        _start_received(meta)
+        recv = _recv
+        _proc[0] = (meta, _now(), _cpu(), recv[1], _perf() - recv[0], "process")
+        recv[2] = None
     return (job, i, func, args, kwds)
 
 
@@ -91,17 +95,10 @@ _diagnosing = False
 _diagnosed_meta = []
 
 
-def record_received(data):
-    """Called by the worker's receive hook with the raw pickled task."""
-    _recv["t"] = _perf()
-    _recv["n"] = len(data)
-    _recv["data"] = data
-
-
 def _start_received(meta):
-    loads = _perf() - _recv["t"] if _recv["t"] else 0.0
-    _recv["data"] = None
-    _local.cur = (meta, _now(), _cpu(), _recv["n"], loads, "process")
+    recv = _recv
+    _proc[0] = (meta, _now(), _cpu(), recv[1], _perf() - recv[0], "process")
+    recv[2] = None
 
 
 def start_local(meta, kind):
@@ -119,7 +116,7 @@ def clear():
 
 def pending_receive():
     """Raw bytes of a task this process received but never finished unpickling."""
-    return _recv["data"]
+    return _recv[2]
 
 
 # Times as epoch seconds to the microsecond, durations to 9 significant digits: float repr
@@ -129,23 +126,27 @@ _TASK_LINE = ('{"ev":"task","t":%s,%s,"taskId":"%s","pid":%d,"tid":%d,"kind":"%s
               '"ok":%s%s}')
 
 
-def finish(rec, ok, error, result_bytes=0, result_pickle=0.0, end=None, cpu_end=None):
-    """Emit the ``task`` event for ``rec`` (preformatted: this runs once per task)."""
-    if not events.enabled():
-        return
+def task_line(rec, ok, error, result_bytes, result_pickle, end, cpu_end):
+    """The ``task`` event's JSON line (preformatted: this runs once per task)."""
     meta, start, cpu0, arg_bytes, loads, kind = rec
-    if end is None:
-        end = _now()
     extra = ""
     if error is not None:
         extra = ',"error":' + json.dumps(error)
     if meta[2] is not None:
         extra += ',"chunk":%d' % meta[2]
     end_text = "%.6f" % end
-    events.emit_line(_TASK_LINE % (
+    return _TASK_LINE % (
         end_text, meta[0], meta[1], _pid[0], threading.get_native_id(), kind, start, end_text,
-        (cpu_end if cpu_end is not None else _cpu()) - cpu0, arg_bytes, result_bytes,
-        loads + result_pickle, "true" if ok else "false", extra))
+        cpu_end - cpu0, arg_bytes, result_bytes, loads + result_pickle, "true" if ok else "false",
+        extra)
+
+
+def finish(rec, ok, error, result_bytes=0, result_pickle=0.0, end=None, cpu_end=None):
+    """Emit the ``task`` event for ``rec`` (thread and serial pools; workers use ``task_line``)."""
+    if events.enabled():
+        events.emit_line(task_line(rec, ok, error, result_bytes, result_pickle,
+                                   _now() if end is None else end,
+                                   _cpu() if cpu_end is None else cpu_end))
 
 
 def describe_error(exc):

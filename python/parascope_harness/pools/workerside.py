@@ -28,28 +28,36 @@ class ResultQueue(_SimpleQueue):
     """
 
     def put(self, obj):
-        rec = tasks.current()
+        rec = _current[0]
         if rec is None:
             return _SimpleQueue.put(self, obj)
         end, cpu_end, p0 = _now(), _cpu(), _perf()
         try:
-            data = ForkingPickler.dumps(obj)
+            data = _dumps(obj)
         except BaseException as exc:
             _result_failed(rec, obj, exc)
             return _SimpleQueue.put(self, obj)  # raise the stdlib's own exception, from the stdlib's frames
         pickle_seconds = _perf() - p0
-        tasks.clear()
-        ok, error = _outcome(obj)
-        if not ok:
-            _check_rebuild(rec, data, error)
-        # Recorded before the result is sent: once the parent has it, it may terminate us.
-        tasks.finish(rec, ok, None if ok else tasks.describe_error(error), len(data),
-                     pickle_seconds, end, cpu_end)
+        _current[0] = None
+        if type(obj) is tuple and type(obj[2]) is tuple and obj[2][0]:
+            line = tasks.task_line(rec, True, None, len(data), pickle_seconds, end, cpu_end)
+        else:
+            ok, error = _outcome(obj)
+            if not ok:
+                _check_rebuild(rec, data, error)
+            line = tasks.task_line(rec, ok, None if ok else tasks.describe_error(error), len(data),
+                                   pickle_seconds, end, cpu_end)
+        emit_line(line)
         if self._wlock is None:
             self._writer.send_bytes(data)
         else:
             with self._wlock:
                 self._writer.send_bytes(data)
+
+
+_current = tasks._proc
+_dumps = ForkingPickler.dumps
+emit_line = events.emit_line
 
 
 def _outcome(obj):
@@ -88,9 +96,13 @@ def _check_rebuild(rec, data, error):
 
 
 def _recording(recv_bytes):
+    recv = tasks._recv
+
     def recv_bytes_and_note(*args):
         data = recv_bytes(*args)
-        tasks.record_received(data)
+        recv[0] = _perf()
+        recv[1] = len(data)
+        recv[2] = data
         return data
     return recv_bytes_and_note
 
