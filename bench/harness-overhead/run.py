@@ -1,6 +1,7 @@
 """Harness overhead benchmark: 4,000 tasks of 0.5 ms (busy loop) through Pool.map(chunksize=1), 2 workers.
 
-Runs the same workload with plain ``python`` and under ``python -m parascope_harness
+Each task is a busy loop calibrated once to 0.5 ms (the same number of iterations in
+every run, so CPU times compare). Runs the same workload with plain ``python`` and under ``python -m parascope_harness
 --pool asis --events-dir <tmp>`` (everything recorded), alternating the two, and
 prints the median ratio of wall times (target <= 1.02) with the absolute medians.
 Two wall times are compared: the whole process (start-up included) and the
@@ -28,11 +29,14 @@ import multiprocessing as mp
 import sys
 import time
 
+SPINS = int(sys.argv[1])
+
 
 def busy(_):
-    end = time.perf_counter() + 0.0005
-    while time.perf_counter() < end:
-        pass
+    n = 0
+    for _ in range(SPINS):
+        n += 1
+    return None
 
 
 if __name__ == "__main__":
@@ -42,6 +46,19 @@ if __name__ == "__main__":
         pool.map(busy, range(4000), chunksize=1)
         print(time.perf_counter() - start)
 '''
+
+
+def calibrate():
+    """Loop iterations that take 0.5 ms here: every run then does exactly the same work."""
+    spins, best = 20000, None
+    for _ in range(5):
+        start = time.perf_counter()
+        n = 0
+        for _ in range(spins):
+            n += 1
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return max(1, int(spins * 0.0005 / best))
 
 
 def run_once(argv, env):
@@ -68,15 +85,16 @@ def main():
         env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"),
                    PYTHONPYCACHEPREFIX=os.path.join(work, "pycache"))
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        run_once([options.python, script], env)
+        spins = str(calibrate())
+        run_once([options.python, script, spins], env)
         run_once([options.python, "-m", "parascope_harness", "--events-dir",
-                  os.path.join(work, "warm"), script], env)
+                  os.path.join(work, "warm"), script, spins], env)
         plain, harnessed, tasks = [], [], []
         for pair in range(options.pairs):
             events = os.path.join(work, "events-%d" % pair)
-            runs = [("plain", [options.python, script]),
+            runs = [("plain", [options.python, script, spins]),
                     ("harness", [options.python, "-m", "parascope_harness", "--pool", "asis",
-                                 "--events-dir", events, script])]
+                                 "--events-dir", events, script, spins])]
             if pair % 2:
                 runs.reverse()  # alternate which one goes first
             for name, argv in runs:

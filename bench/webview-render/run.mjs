@@ -2,8 +2,10 @@
 // bench/webview-render — the panel's webview in headless chromium, inside the real shell (CSP,
 // nonce, stylesheet) with 64 cores × 6,000 samples:
 //
-//   1. first render of a finished report (64 cores × 6,000 samples, 64 workers' tasks)
-//      target ≤ 100 ms
+//   1. first render of a finished report (64 cores × 6,000 samples, 64 workers' tasks), the
+//      message as the host posted it before (arrays of numbers) and as it posts it now (sample
+//      columns encoded by src/protocolCodec.ts), side by side
+//      target ≤ 100 ms from the message's delivery to the painted frame
 //   2. one live update (a 1-sample batch for 64 cores + the tasks that ended), median of many
 //      target ≤ 8 ms
 //   3. memory over a simulated stream at 10 Hz, fed as fast as the page takes it: heap after a
@@ -15,6 +17,7 @@
 // The functions passed to page.evaluate() run in the page, with the browser's globals:
 /* global requestAnimationFrame, dispatchEvent, MessageEvent, performance, structuredClone, document */
 import { createRequire } from 'node:module';
+import * as esbuild from 'esbuild';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -27,6 +30,7 @@ for (const file of ['media/webview.js', 'out/test/webview/support/page.js']) {
   }
 }
 const { WebviewPage, EMPTY_STATE } = require(resolve('out/test/webview/support/page.js'));
+const { encodeMessage } = require(resolve('out/src/protocolCodec.js'));
 const { bigReport } = require(resolve('out/test/webview/support/synthetic.js'));
 
 const CORES = 64;
@@ -59,8 +63,15 @@ function rendererCpu() {
   return total / 1e6;
 }
 
+/**
+ * The host's codec (src/protocolCodec.ts) built for the page, so the simulated host there encodes
+ * its live messages exactly as src/panel/panel.ts does before `postMessage`.
+ */
+const CODEC = esbuild.buildSync({ entryPoints: ['src/protocolCodec.ts'], bundle: true, format: 'iife', globalName: '__codec', write: false, target: 'es2022' }).outputFiles[0].text;
+
 /** Installs, in the page, a generator of the host's live messages for 64 cores and 64 workers. */
 async function installStream(page) {
+  await page.evaluate(`${CODEC}; globalThis.__codec = __codec;`);
   await page.evaluate(({ cores, workers }) => {
     const g = globalThis;
     const TASK = 0.5;
@@ -96,7 +107,7 @@ async function installStream(page) {
       const tasks = [];
       for (let w = 0; w < workers; w++) {
         const offset = (w / workers) * TASK;
-        const first = Math.floor((from / 10 - offset) / TASK) + 1;
+        const first = Math.floor((from / 10 - offset) / TASK); // the task running at from / 10
         for (let k = Math.max(0, first); ; k++) {
           const end = offset + (k + 1) * TASK;
           if (end > to / 10) break;
@@ -110,10 +121,12 @@ async function installStream(page) {
       return tasks;
     };
     g.__frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    /** Samples as the host posts them: encoded. */
+    g.__batch = (from, n) => g.__codec.encodeMessage({ type: 'runSamples', runId: 'bench', batch: g.__samples(from, n) });
     /** Delivers `n` one-sample batches (plus their tasks) from sample `from`, a frame every `every`. */
     g.__feed = async (from, n, every) => {
       for (let i = from; i < from + n; i++) {
-        dispatchEvent(new MessageEvent('message', { data: { type: 'runSamples', runId: 'bench', batch: g.__samples(i, 1) } }));
+        dispatchEvent(new MessageEvent('message', { data: g.__batch(i, 1) }));
         const tasks = g.__tasks(i, i + 1);
         if (tasks.length) dispatchEvent(new MessageEvent('message', { data: { type: 'runTasks', runId: 'bench', workers: g.__workerList, tasks } }));
         if ((i - from) % every === every - 1) await g.__frame();
@@ -131,7 +144,7 @@ async function startLive(view, samples) {
     const g = globalThis;
     dispatchEvent(new MessageEvent('message', { data: { type: 'runStarted', header: g.__liveHeader } }));
     for (let i = 0; i < n; i += 100) {
-      dispatchEvent(new MessageEvent('message', { data: { type: 'runSamples', runId: 'bench', batch: g.__samples(i, 100) } }));
+      dispatchEvent(new MessageEvent('message', { data: g.__batch(i, 100) }));
       dispatchEvent(new MessageEvent('message', { data: { type: 'runTasks', runId: 'bench', workers: g.__workerList, tasks: g.__tasks(i, i + 100) } }));
     }
     await g.__frame();
@@ -139,14 +152,14 @@ async function startLive(view, samples) {
   }, samples);
 }
 
-/** One measured live update: deserialise (structured clone, as postMessage does), apply, render. */
+/** One measured live update (encoded as the host posts it): structured clone as postMessage does, apply, render. */
 async function liveUpdates(view, from, count) {
   return view.page.evaluate(async ({ from, count }) => {
     const g = globalThis;
     const out = [];
     for (let i = from; i < from + count; i++) {
       const messages = [
-        { type: 'runSamples', runId: 'bench', batch: g.__samples(i, 1) },
+        g.__batch(i, 1),
         { type: 'runTasks', runId: 'bench', workers: g.__workerList, tasks: g.__tasks(i, i + 1) },
       ];
       await g.__frame();
@@ -162,17 +175,57 @@ async function liveUpdates(view, from, count) {
   }, { from, count });
 }
 
-async function firstRender(report, typed = false) {
+/**
+ * A message as VS Code's extension host serialises it for `webview.postMessage` (engines ≥ 1.57):
+ * JSON, with every ArrayBuffer (and typed array: its whole buffer) sent aside as a block.
+ */
+function vscodeSerialise(message) {
+  const buffers = [];
+  const index = (buffer) => { let i = buffers.indexOf(buffer); if (i < 0) { i = buffers.length; buffers.push(buffer); } return i; };
+  const json = JSON.stringify(message, (_key, value) => {
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      return { $$vscode_array_buffer_reference$$: true, index: index(value.buffer), view: { type: value.constructor.name, byteOffset: value.byteOffset, byteLength: value.byteLength } };
+    }
+    return value;
+  });
+  return { json, buffers: buffers.map((b) => new Uint8Array(b)) };
+}
+
+/** Host-side cost of one `init`: encoding (new style) and VS Code's serialisation, median of 5. */
+function hostCost(report, encoded) {
+  const time = (fn) => { const xs = []; let out; for (let i = 0; i < 5; i++) { const t0 = performance.now(); out = fn(); xs.push(performance.now() - t0); } return { ms: median(xs), out }; };
+  const state = { protocolVersion: 1, live: null, report, sweep: null, sweepProgress: null, machine: { cpuCount: CORES, platform: 'linux' } };
+  // Each encode is of a fresh report object: the codec caches per report, the first post pays.
+  const encode = encoded ? time(() => encodeMessage({ type: 'init', state: { ...state, report: { ...report } } })) : { ms: 0, out: { type: 'init', state } };
+  const serialise = time(() => vscodeSerialise(encode.out));
+  const bytes = serialise.out.json.length + serialise.out.buffers.reduce((n, b) => n + b.byteLength, 0);
+  return { encode: encode.ms, serialise: serialise.ms, bytes };
+}
+
+/**
+ * One first render on a fresh page: the `init` message arrives as the panel's frame receives it
+ * (old style: sample columns as arrays of numbers; new style: encoded by protocolCodec, the views
+ * of one buffer rebuilt as VS Code's webview side rebuilds them), then the timed part: the
+ * structured clone postMessage performs, the panel's handler, its frame, the painted frame.
+ */
+async function firstRender(report, encoded) {
   const view = await WebviewPage.open('vscode-dark', VIEWPORT);
   try {
     await view.init({ ...EMPTY_STATE, machine: { cpuCount: CORES, platform: 'linux' } });
-    await view.page.evaluate(({ r, typed }) => {
-      // A host could send the sample columns as typed arrays: postMessage copies them as memory.
-      globalThis.__report = !typed ? r : {
-        ...r, sampleTimes: Float64Array.from(r.sampleTimes), coresUsedSeries: Float32Array.from(r.coresUsedSeries),
-        cores: r.cores.map((c) => ({ ...c, busy: Float32Array.from(c.busy), workload: Float32Array.from(c.workload), steal: Float32Array.from(c.steal) })),
-      };
-    }, { r: report, typed });
+    const message = { type: 'init', state: { protocolVersion: 1, live: null, report, sweep: null, sweepProgress: null, machine: { cpuCount: CORES, platform: 'linux' } } };
+    if (encoded) {
+      const { json, buffers } = vscodeSerialise(encodeMessage(message));
+      await view.page.evaluate(({ json, buffers }) => {
+        globalThis.__message = JSON.parse(json, (_key, value) => {
+          if (!value || value.$$vscode_array_buffer_reference$$ !== true) return value;
+          const bytes = buffers[value.index];
+          const Type = globalThis[value.view.type];
+          return new Type(bytes.buffer, bytes.byteOffset + value.view.byteOffset, value.view.byteLength / Type.BYTES_PER_ELEMENT);
+        });
+      }, { json, buffers });
+    } else {
+      await view.page.evaluate((m) => { globalThis.__message = m; }, message);
+    }
     const settle = () => view.page.evaluate(async () => {
       await new Promise((r) => requestAnimationFrame(() => r()));
       await new Promise((r) => setTimeout(r, 0));
@@ -182,45 +235,40 @@ async function firstRender(report, typed = false) {
     let c0 = rendererCpu();
     await settle();
     const idle = rendererCpu() - c0;
-    // Delivery: the structured clone postMessage performs before the panel's code runs.
-    c0 = rendererCpu();
-    const cloned = await view.page.evaluate(() => {
-      const g = globalThis;
-      const t0 = performance.now();
-      g.__message = structuredClone({ type: 'init', state: { protocolVersion: 1, live: null, report: g.__report, sweep: null, sweepProgress: null, machine: { cpuCount: 64, platform: 'linux' } } });
-      return performance.now() - t0;
-    });
-    const clonedCpu = rendererCpu() - c0;
     await settle();
     c0 = rendererCpu();
     const result = await view.page.evaluate(async () => {
       const g = globalThis;
       g.__parascopeTimings.clear();
       const t0 = performance.now();
-      dispatchEvent(new MessageEvent('message', { data: g.__message }));
+      const data = structuredClone(g.__message); // what postMessage does before the panel's code runs
+      const delivered = performance.now() - t0;
+      dispatchEvent(new MessageEvent('message', { data }));
       await new Promise((r) => requestAnimationFrame(() => r())); // after the panel's frame: DOM built, charts drawn
       const framed = performance.now() - t0;
       await new Promise((r) => setTimeout(r, 0)); // after that frame was painted
       const painted = performance.now() - t0;
       const apply = g.__parascopeTimings.apply().reduce((a, b) => a + b, 0);
       const render = g.__parascopeTimings.render().reduce((a, b) => a + b, 0);
-      return { apply, render, framed, painted, canvases: document.querySelectorAll('canvas').length };
+      return { apply, render, delivered, framed, painted, canvases: document.querySelectorAll('canvas').length };
     });
     const cpu = rendererCpu() - c0 - idle;
     if (view.errors.length) console.log(`  page errors: ${view.errors.join(' | ')}`);
     const cores = await view.page.getAttribute('figure.heatmap', 'data-cores');
     const lanes = await view.page.getAttribute('figure.lanes', 'data-lanes');
-    return { ...result, cloned, clonedCpu, cpu, cores, lanes };
+    const label = await view.page.getAttribute('.heatmap-canvas', 'aria-label');
+    return { ...result, cpu, cores, lanes, label };
   } finally {
     await view.close();
   }
 }
 
+/** JS heap after GC plus ArrayBuffer backing stores (typed arrays live outside the JS heap). */
 async function heap(cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  return usedSize;
+  const { usedSize, backingStorageSize } = await cdp.send('Runtime.getHeapUsage');
+  return usedSize + (backingStorageSize ?? 0);
 }
 
 const { loadavg, cpus } = await import('node:os');
@@ -228,32 +276,41 @@ console.log(`bench/webview-render: ${CORES} cores × ${SAMPLES.toLocaleString('e
 console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start (timings stretch on a busy machine)\n`);
 
 // 1. First render --------------------------------------------------------------------------
-// Two task loads on the same 64 × 6,000 samples: 5-s tasks (~8,400) and 0.5-s tasks (~83,000);
-// then the first again with the sample columns as typed arrays (what a host could send).
-// "Delivery" is the structured clone postMessage performs before the panel's code runs; "render"
-// is the panel's own work, from the message event to the painted frame. Wall times stretch on a
-// busy machine; the renderer main thread's CPU time does not, so both are shown.
+// Two task loads on the same 64 × 6,000 samples: 5-s tasks (~8,400) and 0.5-s tasks (~83,000).
+// Each, side by side in this run, alternating on fresh pages: the old style (sample columns as
+// arrays of numbers, as the host posted them before) and the new (encoded by protocolCodec: one
+// buffer, fractions as bytes). "Wall" runs from the message's delivery (the structured clone
+// postMessage performs) to the painted frame; CPU is the renderer main thread's over that span,
+// which does not stretch when other programs keep the machine busy.
 const summary = [];
-for (const [taskSeconds, typed] of [[5, false], [0.5, false], [5, true]]) {
+for (const taskSeconds of [5, 0.5]) {
   const report = bigReport(CORES, SAMPLES, WORKERS, taskSeconds);
-  console.log(`1. First render of a finished report: ${CORES} × ${SAMPLES.toLocaleString('en')} samples, ${report.tasks.length.toLocaleString('en')} tasks (${taskSeconds} s each), ` +
-    (typed ? 'sample columns sent as typed arrays' : `${mb(JSON.stringify(report).length)} as JSON`) + '; a fresh page each time:');
-  const runs = [];
+  console.log(`1. First render of a finished report: ${CORES} × ${SAMPLES.toLocaleString('en')} samples, ${report.tasks.length.toLocaleString('en')} tasks (${taskSeconds} s each); a fresh page each time:`);
+  const runs = { old: [], new: [] };
   for (let i = 0; i < (quick ? 2 : 5); i++) {
-    const r = await firstRender(report, typed);
-    runs.push(r);
-    console.log(`   run ${i + 1}: render ${ms(r.painted)} to the painted frame (panel frame ${ms(r.render)}), ${ms(r.cpu)} renderer CPU; ` +
-      `delivery ${ms(r.cloned)} (${ms(r.clonedCpu)} CPU) — ${r.cores} heatmap rows, ${r.lanes} lanes, ${r.canvases} canvases`);
+    for (const style of ['old', 'new']) {
+      const r = await firstRender(report, style === 'new');
+      runs[style].push(r);
+      console.log(`   ${style} style, run ${i + 1}: ${ms(r.painted)} wall to the painted frame (delivery ${ms(r.delivered)}, panel frame ${ms(r.render)}), ${ms(r.cpu)} renderer CPU — ${r.cores} heatmap rows, ${r.lanes} lanes, ${r.canvases} canvases`);
+    }
   }
-  const painted = median(runs.map((r) => r.painted));
-  const cpu = median(runs.map((r) => r.cpu));
-  const delivery = median(runs.map((r) => r.cloned));
-  const deliveryCpu = median(runs.map((r) => r.clonedCpu));
-  console.log(`   median: render ${ms(painted)} wall (includes waiting for the next vsync, ≤ 16.7 ms), ${ms(cpu)} CPU; delivery ${ms(delivery)} wall, ${ms(deliveryCpu)} CPU`);
-  console.log(`   target ≤ 100 ms: render wall ${verdict(painted <= 100)} (ratio ${(painted / 100).toFixed(2)}), render CPU ${verdict(cpu <= 100)} (ratio ${(cpu / 100).toFixed(2)}); ` +
-    `with delivery, CPU ${ms(cpu + deliveryCpu)} (ratio ${((cpu + deliveryCpu) / 100).toFixed(2)})\n`);
-  summary.push(`first render, ${report.tasks.length.toLocaleString('en')} tasks${typed ? ', typed columns' : ''}: render ${ms(painted)} wall / ${ms(cpu)} CPU (ratios ${(painted / 100).toFixed(2)} / ${(cpu / 100).toFixed(2)}), ` +
-    `+ delivery ${ms(deliveryCpu)} CPU (total ratio ${((cpu + deliveryCpu) / 100).toFixed(2)})`);
+  const labels = new Set([...runs.old, ...runs.new].map((r) => r.label));
+  if (labels.size !== 1) console.log(`   the two styles describe the heatmap differently: ${[...labels].join(' | ')}`);
+  const figures = {};
+  for (const style of ['old', 'new']) {
+    const host = hostCost(report, style === 'new');
+    const f = figures[style] = {
+      painted: median(runs[style].map((r) => r.painted)), cpu: median(runs[style].map((r) => r.cpu)),
+      delivered: median(runs[style].map((r) => r.delivered)), render: median(runs[style].map((r) => r.render)), host,
+    };
+    console.log(`   ${style === 'old' ? 'old style (arrays of numbers)' : 'new style (protocolCodec)   '}: median ${ms(f.painted)} wall (delivery ${ms(f.delivered)}, panel frame ${ms(f.render)}, the rest waiting for vsync and painting), ${ms(f.cpu)} CPU; ` +
+      `host: ${style === 'new' ? `encode ${ms(host.encode)}, ` : ''}VS Code's serialisation ${ms(host.serialise)}, ${mb(host.bytes)}`);
+  }
+  const { old: o, new: n } = figures;
+  console.log(`   target ≤ 100 ms (message delivered → frame painted): new style ${verdict(n.painted <= 100)} (ratio ${(n.painted / 100).toFixed(2)}; CPU ${(n.cpu / 100).toFixed(2)}), ` +
+    `old style ${verdict(o.painted <= 100)} (ratio ${(o.painted / 100).toFixed(2)}; CPU ${(o.cpu / 100).toFixed(2)}); new ÷ old: wall ${(n.painted / o.painted).toFixed(2)}, CPU ${(n.cpu / o.cpu).toFixed(2)}\n`);
+  summary.push(`first render, ${report.tasks.length.toLocaleString('en')} tasks: new style ${ms(n.painted)} wall / ${ms(n.cpu)} CPU (${verdict(n.painted <= 100)}, ratio ${(n.painted / 100).toFixed(2)}), ` +
+    `old style ${ms(o.painted)} / ${ms(o.cpu)} (ratio ${(o.painted / 100).toFixed(2)})`);
 }
 
 // 2. Live update ---------------------------------------------------------------------------
@@ -286,7 +343,7 @@ for (const [taskSeconds, typed] of [[5, false], [0.5, false], [5, true]]) {
   const view = await WebviewPage.open('vscode-dark', VIEWPORT);
   try {
     const minutes = quick ? 36 : 60;
-    console.log(`3. Memory over a simulated ${minutes}-minute stream at 10 Hz (64 cores, 64 workers, ~128 tasks/s), heap after GC:`);
+    console.log(`3. Memory over a simulated ${minutes}-minute stream at 10 Hz (64 cores, 64 workers, ~128 tasks/s), JS heap after GC + ArrayBuffers:`);
     const cdp = await view.page.context().newCDPSession(view.page);
     await startLive(view, 0);
     const base = await heap(cdp);
@@ -302,9 +359,9 @@ for (const [taskSeconds, typed] of [[5, false], [0.5, false], [5, true]]) {
     }
     const fed = minutes * 600;
     const rate = fed / ((Date.now() - started) / 1000);
-    // What the bounded history itself holds once full: 18,000 samples of t, coresUsed and 3 × 64 columns (8 B each),
-    // plus 50,000 tasks (~0.25 kB each as JS objects).
-    const history = 18_000 * (2 + 3 * CORES) * 8;
+    // What the bounded history itself holds once full: 18,000 samples of t and coresUsed (8 B each) and
+    // 3 × 64 fraction columns (1 B each; 1.5× that allocated, see SampleHistory), plus 50,000 tasks (~0.25 kB each as JS objects).
+    const history = 18_000 * (2 * 8 + 3 * CORES);
     const at30 = points.find((p) => p.minute === 30)?.used ?? NaN;
     const last = points[points.length - 1].used;
     const after = points.filter((p) => p.minute >= 30).map((p) => p.used);
