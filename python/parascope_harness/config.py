@@ -32,12 +32,6 @@ class Config:
         self.max_processes = int(max_processes or 0)
         self.main_pid = main_pid
 
-    @property
-    def changes_pools(self):
-        """True when pool construction must be rewritten (any override given)."""
-        return (self.pool != "asis" or self.workers > 0
-                or self.start_method is not None or self.chunksize > 0)
-
     def to_json(self):
         return json.dumps({name: getattr(self, name) for name in self.__slots__})
 

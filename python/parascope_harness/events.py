@@ -138,10 +138,6 @@ def _async_signals():
 _ASYNC_SIGNALS = _async_signals()
 
 
-def harness_thread_running():
-    return _thread_alive[0]
-
-
 def _run():
     while True:
         _wake.wait(FLUSH_INTERVAL)

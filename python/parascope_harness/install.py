@@ -47,8 +47,13 @@ def install_main(config, argv):
 
 
 def install_child(config_json, role, pool_id):
-    """A spawned/forkserver child, called while it unpickles its preparation data."""
-    config = configmod.Config.from_json(config_json)
+    """A spawned/forkserver child, called while it unpickles its preparation data.
+
+    The loader carries the parent's config; the environment variable is the fallback.
+    """
+    config = configmod.Config.from_json(config_json) if config_json else configmod.Config.from_env()
+    if config is None:
+        return
 
     def announce():
         procinfo.announce(role, **({"poolId": pool_id} if pool_id else {}))

@@ -1,7 +1,6 @@
 """The ``process`` event: who this process is, which Python runs it, its default start method."""
 import os
 import sys
-import threading
 import time
 
 from parascope_harness import events
@@ -56,7 +55,3 @@ def announce(role, **extra):
 def announce_child():
     """Lazy announcement for children that never said who they are (bare ``os.fork()``)."""
     announce("child")
-
-
-def native_tid():
-    return threading.get_native_id()
