@@ -1,22 +1,33 @@
 /**
  * What the panel shows, kept on the host (a hidden or reloaded webview is rebuilt from it).
  * Plain logic, no `vscode`: every host→webview message is applied here first, so a panel that
- * connects later receives the same picture through `snapshot()`.
+ * connects later receives the same picture through `snapshot()`. The webview keeps the same store,
+ * fed with the messages as they arrive (`PanelStore<WireReport>`: sample columns plain or encoded).
  *
  * Live samples and tasks are bounded: past `maxSamples` / `maxTasks` the oldest are dropped
- * (the final report keeps the whole run at its own resolution).
+ * (the final report keeps the whole run at its own resolution). Samples live in typed arrays
+ * (`SampleHistory`), the per-core fractions as bytes as on the wire (protocolCodec.ts).
  */
-import type { LiveRunState, PanelState, SampleBatch, ToWebviewMessage } from './protocol';
+import type { LiveRunHeader, LiveRunState, PanelState, SampleColumns, ToWebviewMessage, WireReport } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
-import type { Report, SweepReport } from './core/report/model';
+import type { Report, SweepReport, TaskRecord, WorkerSummary } from './core/report/model';
+import { isColumn, quantize } from './protocolCodec';
 
 export const DEFAULT_MAX_LIVE_SAMPLES = 18_000; // 30 minutes at 10 Hz
 /** Live tasks kept (oldest dropped): a long run of short tasks must not grow the panel forever. */
 export const DEFAULT_MAX_LIVE_TASKS = 50_000;
 
-export class PanelStore {
-  private live: LiveRunState | null = null;
-  private report: Report | null = null;
+interface LiveRun {
+  header: LiveRunHeader;
+  samples: SampleHistory;
+  workers: WorkerSummary[];
+  tasks: TaskRecord[];
+}
+
+/** `R`: the report as it is applied — `Report` on the host, `WireReport` in the webview. */
+export class PanelStore<R extends WireReport = Report> {
+  private live: LiveRun | null = null;
+  private report: R | null = null;
   private sweep: SweepReport | null = null;
   private sweepProgress: PanelState['sweepProgress'] = null;
 
@@ -26,19 +37,21 @@ export class PanelStore {
     private readonly maxTasks = DEFAULT_MAX_LIVE_TASKS,
   ) {}
 
-  apply(message: ToWebviewMessage): void {
+  apply(message: ToWebviewMessage<R>): void {
     switch (message.type) {
-      case 'init':
-        this.live = message.state.live;
+      case 'init': {
+        const live = message.state.live;
+        this.live = live ? { ...live, samples: SampleHistory.from(live.samples, live.header.cpuCount, this.maxSamples), workers: [...live.workers], tasks: [...live.tasks] } : null;
         this.report = message.state.report;
         this.sweep = message.state.sweep;
         this.sweepProgress = message.state.sweepProgress;
         return;
+      }
       case 'runStarted':
-        this.live = { header: message.header, samples: emptyBatch(message.header.cpuCount), workers: [], tasks: [] };
+        this.live = { header: message.header, samples: new SampleHistory(message.header.cpuCount, this.maxSamples), workers: [], tasks: [] };
         return;
       case 'runSamples':
-        if (this.live?.header.runId === message.runId) appendBatch(this.live.samples, message.batch, this.maxSamples);
+        if (this.live?.header.runId === message.runId) this.live.samples.append(message.batch);
         return;
       case 'runTasks':
         if (this.live?.header.runId === message.runId) {
@@ -62,7 +75,7 @@ export class PanelStore {
     }
   }
 
-  get lastReport(): Report | null {
+  get lastReport(): R | null {
     return this.report;
   }
 
@@ -74,10 +87,12 @@ export class PanelStore {
     return this.live?.header.runId ?? null;
   }
 
-  snapshot(): PanelState {
+  /** The whole state; live samples are views of the store's arrays, valid until the next message. */
+  snapshot(): PanelState<R> {
+    const live = this.live;
     return {
       protocolVersion: PROTOCOL_VERSION,
-      live: this.live,
+      live: live ? { header: live.header, samples: live.samples.columns(), workers: live.workers, tasks: live.tasks } satisfies LiveRunState : null,
       report: this.report,
       sweep: this.sweep,
       sweepProgress: this.sweepProgress,
@@ -86,30 +101,138 @@ export class PanelStore {
   }
 }
 
-export function emptyBatch(cores: number): SampleBatch {
-  const perCore = () => Array.from({ length: cores }, () => [] as number[]);
-  return { t: [], coresUsed: [], busy: perCore(), workload: perCore(), steal: perCore() };
-}
+type FractionKey = 'busy' | 'workload' | 'steal';
+const FRACTIONS: readonly FractionKey[] = ['busy', 'workload', 'steal'];
+const FIRST_CAPACITY = 512;
 
-/** Appends `batch` to `into`, keeping at most `max` samples (oldest dropped). */
-export function appendBatch(into: SampleBatch, batch: SampleBatch, max: number): void {
-  const columns = (target: number[][], source: number[][]) => {
-    source.forEach((values, core) => {
-      (target[core] ??= []).push(...values);
-    });
-  };
-  into.t.push(...batch.t);
-  into.coresUsed.push(...batch.coresUsed);
-  columns(into.busy, batch.busy);
-  columns(into.workload, batch.workload);
-  columns(into.steal, batch.steal);
-  const excess = into.t.length - max;
-  if (excess > 0) {
-    for (const series of [into.t, into.coresUsed, ...into.busy, ...into.workload, ...into.steal]) series.splice(0, excess);
+/**
+ * A live run's retained samples, at most `max`, in typed arrays: times and cores used as
+ * `Float64Array`, each core's fractions as bytes (round(v × 255), as on the wire). New samples
+ * are written at the end; past `max` the oldest are dropped by moving the start. Only when the end
+ * reaches the capacity (max + max / 2 once grown) are the retained samples moved to the front —
+ * one copy per max / 2 samples, not a splice of every column on every update. `columns()` hands
+ * out views, never copies.
+ */
+export class SampleHistory {
+  private capacity: number;
+  private readonly maxCapacity: number;
+  private start = 0;
+  private end = 0;
+  private t: Float64Array;
+  private used: Float64Array;
+  private readonly fractions: Record<FractionKey, Uint8Array[]> = { busy: [], workload: [], steal: [] };
+  private view: SampleColumns | undefined;
+
+  constructor(cores: number, readonly max: number) {
+    this.maxCapacity = Number.isFinite(max) ? Math.max(1, max) + Math.max(64, Math.ceil(max / 2)) : Infinity;
+    this.capacity = Math.min(this.maxCapacity, FIRST_CAPACITY);
+    this.t = new Float64Array(this.capacity);
+    this.used = new Float64Array(this.capacity);
+    this.addCores(Math.max(0, Math.floor(cores) || 0));
+  }
+
+  /** A history holding `samples` (the newest `max` of them). */
+  static from(samples: SampleColumns, cores: number, max: number): SampleHistory {
+    const history = new SampleHistory(cores, max);
+    history.append(samples);
+    return history;
+  }
+
+  /** Samples held. */
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  get cores(): number {
+    return this.fractions.busy.length;
+  }
+
+  /** Appends a batch (plain or encoded columns); missing or damaged values count as 0. */
+  append(batch: SampleColumns): void {
+    const n = isColumn(batch?.t) ? batch.t.length : 0;
+    const count = Math.min(n, Number.isFinite(this.max) ? this.max : n);
+    if (count <= 0) return;
+    const skip = n - count; // a batch longer than the history: only its newest samples
+    let cores = this.cores;
+    for (const key of FRACTIONS) if (Array.isArray(batch[key])) cores = Math.max(cores, batch[key].length);
+    this.addCores(cores - this.cores);
+    this.reserve(count);
+    const at = this.end;
+    copyNumbers(this.t, at, batch.t, skip, count);
+    copyNumbers(this.used, at, isColumn(batch.coresUsed) ? batch.coresUsed : [], skip, count);
+    for (const key of FRACTIONS) {
+      const sources = Array.isArray(batch[key]) ? batch[key] : [];
+      this.fractions[key].forEach((target, c) => copyFractions(target, at, sources[c], skip, count));
+    }
+    this.end += count;
+    if (this.end - this.start > this.max) this.start = this.end - this.max;
+    this.view = undefined;
+  }
+
+  /** Views of the retained samples (valid until the next `append`). */
+  columns(): SampleColumns {
+    if (!this.view) {
+      const { start, end } = this;
+      const views = (key: FractionKey) => this.fractions[key].map((column) => column.subarray(start, end));
+      this.view = { t: this.t.subarray(start, end), coresUsed: this.used.subarray(start, end), busy: views('busy'), workload: views('workload'), steal: views('steal') };
+    }
+    return this.view;
+  }
+
+  private addCores(count: number): void {
+    for (let k = 0; k < count; k++) for (const key of FRACTIONS) this.fractions[key].push(new Uint8Array(this.capacity));
+  }
+
+  /** Makes room for `count` samples after the end: drops what they push out, then moves or grows. */
+  private reserve(count: number): void {
+    if (this.end + count <= this.capacity) return;
+    const keep = Math.min(this.length, Number.isFinite(this.max) ? this.max - count : this.length);
+    const from = this.end - keep;
+    const needed = keep + count;
+    if (needed * 2 > this.capacity && this.capacity < this.maxCapacity) {
+      // Still growing: twice the room (up to max + max / 2), the retained samples copied across.
+      const capacity = Math.min(this.maxCapacity, Math.max(this.capacity * 2, needed * 2));
+      const grow = <T extends Float64Array | Uint8Array>(old: T, fresh: T): T => {
+        fresh.set(old.subarray(from, this.end));
+        return fresh;
+      };
+      this.t = grow(this.t, new Float64Array(capacity));
+      this.used = grow(this.used, new Float64Array(capacity));
+      for (const key of FRACTIONS) this.fractions[key] = this.fractions[key].map((column) => grow(column, new Uint8Array(capacity)));
+      this.capacity = capacity;
+    } else {
+      for (const column of [this.t, this.used, ...this.fractions.busy, ...this.fractions.workload, ...this.fractions.steal]) {
+        column.copyWithin(0, from, this.end);
+      }
+    }
+    this.start = 0;
+    this.end = keep;
   }
 }
 
-function mergeWorkers(into: LiveRunState['workers'], updates: LiveRunState['workers']): void {
+function copyNumbers(target: Float64Array, at: number, source: ArrayLike<number>, skip: number, count: number): void {
+  if (source instanceof Float64Array && source.length >= skip + count) {
+    target.set(source.subarray(skip, skip + count), at);
+    return;
+  }
+  for (let k = 0; k < count; k++) {
+    const v = source[skip + k];
+    target[at + k] = typeof v === 'number' ? v : NaN;
+  }
+}
+
+function copyFractions(target: Uint8Array, at: number, source: unknown, skip: number, count: number): void {
+  if (source instanceof Uint8Array) { // bytes already; a short column is padded with 0
+    const available = Math.max(0, Math.min(count, source.length - skip));
+    target.set(source.subarray(skip, skip + available), at);
+    target.fill(0, at + available, at + count);
+    return;
+  }
+  const values: ArrayLike<number> = isColumn(source) ? source : [];
+  for (let k = 0; k < count; k++) target[at + k] = quantize(values[skip + k] ?? 0);
+}
+
+function mergeWorkers(into: WorkerSummary[], updates: readonly WorkerSummary[]): void {
   for (const worker of updates) {
     const index = into.findIndex((w) => w.pid === worker.pid && w.tid === worker.tid);
     if (index === -1) into.push(worker);

@@ -7,12 +7,55 @@
  * is rebuilt from it). While a run is live the host sends batched, columnar updates at most
  * ten times a second.
  *
+ * Sample columns travel compactly (see "Sample columns on the wire" below and
+ * `protocolCodec.ts`): host code builds plain messages (`ToWebviewMessage`), the host encodes
+ * them just before `webview.postMessage`, and the webview reads either form (`WireMessage`).
+ *
  * Messages from the webview are untrusted input: the host validates them with
  * `parseFromWebview` before acting on them.
  */
-import type { PoolSummary, PythonInfo, Report, SweepPoint, SweepReport, TaskRecord, WorkerSummary } from './core/report/model';
+import type { CoreSeries, PoolSummary, PythonInfo, Report, SweepPoint, SweepReport, TaskRecord, WorkerSummary } from './core/report/model';
 
 export const PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Sample columns on the wire
+//
+// Host code builds its messages with plain `number[]` columns, and the self-contained HTML report
+// posts them from JSON. Just before `webview.postMessage` the host encodes the sample columns
+// (`encodeMessage` in protocolCodec.ts): times and cores used as `Float64Array`, per-core
+// fractions 0–1 as bytes in a `Uint8Array` (byte / 255), all of one message's columns views of one
+// ArrayBuffer, which VS Code transfers as a single block and structured clone copies as memory.
+// The webview reads the columns as they come, typed or plain, without decoding them first
+// (`fractionScale`). This is a transport detail: the report JSON schema (`parascope.report/1`,
+// exports, `--json`) keeps plain fractions.
+
+/** Numbers (seconds, cores used): plain, or a typed array. */
+export type NumberColumn = readonly number[] | Float64Array | Float32Array;
+/**
+ * Fractions 0–1: plain, a `Float64Array`/`Float32Array` of fractions, or a `Uint8Array` of bytes
+ * each standing for byte / 255 (see `fractionScale` in protocolCodec.ts).
+ */
+export type FractionColumn = readonly number[] | Float64Array | Float32Array | Uint8Array;
+
+/** Samples, columnar: `busy[c][i]` is core c at time `t[i]`; plain or typed (see above). */
+export interface SampleColumns {
+  t: NumberColumn;
+  coresUsed: NumberColumn;
+  busy: FractionColumn[];
+  workload: FractionColumn[];
+  steal: FractionColumn[];
+}
+
+/** A core's series as the webview may receive it: the fractions plain or typed. */
+export type WireCoreSeries = Omit<CoreSeries, 'busy' | 'workload' | 'steal'> & { busy: FractionColumn; workload: FractionColumn; steal: FractionColumn };
+
+/** A `Report` as the webview may receive it: its sample columns plain or typed. */
+export type WireReport = Omit<Report, 'sampleTimes' | 'coresUsedSeries' | 'cores'> & {
+  sampleTimes: NumberColumn;
+  coresUsedSeries: NumberColumn;
+  cores: WireCoreSeries[];
+};
 
 // ---------------------------------------------------------------------------------------------
 // Host → webview
@@ -34,7 +77,7 @@ export interface LiveRunHeader {
   sampler?: { kind: 'procfs' | 'os.cpus'; coarse: boolean };
 }
 
-/** A batch of samples, columnar: `busy[c][i]` is core c at time `t[i]`. */
+/** A batch of samples as the run produces it, columnar: `busy[c][i]` is core c at time `t[i]`. */
 export interface SampleBatch {
   t: number[];
   coresUsed: number[];
@@ -46,7 +89,8 @@ export interface SampleBatch {
 /** What a live run has produced so far (replayed to a panel that (re)connects). */
 export interface LiveRunState {
   header: LiveRunHeader;
-  samples: SampleBatch;
+  /** The retained samples (`PanelStore` keeps them in typed arrays). */
+  samples: SampleColumns;
   workers: WorkerSummary[];
   tasks: TaskRecord[];
 }
@@ -60,10 +104,11 @@ export interface SweepProgress {
   current: string | null;
 }
 
-export interface PanelState {
+/** `R`: the report as host code holds it (`Report`), or as the webview receives it (`WireReport`). */
+export interface PanelState<R extends WireReport = Report> {
   protocolVersion: number;
   live: LiveRunState | null;
-  report: Report | null;
+  report: R | null;
   sweep: SweepReport | null;
   sweepProgress: SweepProgress | null;
   /** The machine the panel describes, known before any run. */
@@ -76,28 +121,32 @@ export interface PanelState {
 }
 
 /** Answer to `ReadyRequest`: everything the host holds. */
-export interface InitResponse { type: 'init'; state: PanelState }
+export interface InitResponse<R extends WireReport = Report> { type: 'init'; state: PanelState<R> }
 /** A run started; clears the live views. */
 export interface RunStartedNotification { type: 'runStarted'; header: LiveRunHeader }
 /** New samples of the live run (≤ 10 per second). */
-export interface RunSamplesNotification { type: 'runSamples'; runId: string; batch: SampleBatch }
+export interface RunSamplesNotification { type: 'runSamples'; runId: string; batch: SampleColumns }
 /** Workers seen and tasks finished since the last update. */
 export interface RunTasksNotification { type: 'runTasks'; runId: string; workers: WorkerSummary[]; tasks: TaskRecord[] }
 /** The run ended; the report replaces the live state. */
-export interface RunFinishedNotification { type: 'runFinished'; runId: string; report: Report }
+export interface RunFinishedNotification<R extends WireReport = Report> { type: 'runFinished'; runId: string; report: R }
 /** Sweep progress: a point finished or the next one started. */
 export interface SweepProgressNotification { type: 'sweepProgress'; progress: SweepProgress }
 /** The sweep ended. */
 export interface SweepFinishedNotification { type: 'sweepFinished'; sweep: SweepReport }
 
-export type ToWebviewMessage =
-  | InitResponse
+/** What host code posts (plain columns); `R = WireReport`: what the webview receives. */
+export type ToWebviewMessage<R extends WireReport = Report> =
+  | InitResponse<R>
   | RunStartedNotification
   | RunSamplesNotification
   | RunTasksNotification
-  | RunFinishedNotification
+  | RunFinishedNotification<R>
   | SweepProgressNotification
   | SweepFinishedNotification;
+
+/** A host message as the webview receives it: sample columns plain (JSON) or encoded. */
+export type WireMessage = ToWebviewMessage<WireReport>;
 
 // ---------------------------------------------------------------------------------------------
 // Webview → host
@@ -158,8 +207,11 @@ export function parseFromWebview(value: unknown): FromWebviewMessage | undefined
   }
 }
 
-/** Cheap structural check on the webview side: the host is trusted, but a stale panel is not. */
-export function isToWebviewMessage(value: unknown): value is ToWebviewMessage {
+/**
+ * Cheap structural check on the webview side: the host is trusted, but a stale panel is not.
+ * Sample columns may be plain or typed (`WireMessage`); the views check each column they read.
+ */
+export function isToWebviewMessage(value: unknown): value is WireMessage {
   if (!isRecord(value) || typeof value.type !== 'string') return false;
   switch (value.type) {
     case 'init': return isRecord(value.state);

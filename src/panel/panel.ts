@@ -11,6 +11,7 @@ import { PANEL_VIEW_TYPE } from '../host/commandIds';
 import { parseFromWebview, type ExportFormat, type ExportTarget, type FromWebviewMessage, type ToWebviewMessage } from '../protocol';
 import { panelHtml } from './html';
 import { PanelStore } from '../panelState';
+import { encodeMessage } from '../protocolCodec';
 import { loadPersisted, persist } from './persistence';
 
 /** What the panel asks the rest of the extension to do (the webview's commands). */
@@ -64,12 +65,15 @@ export class UtilizationPanel implements vscode.Disposable {
     this.adopt(panel);
   }
 
-  /** Applies a message to the host's state and forwards it to the webview if one is open. */
+  /**
+   * Applies a message to the host's state and forwards it to the webview if one is open, its
+   * sample columns encoded (protocolCodec.ts).
+   */
   post(message: ToWebviewMessage): void {
     this.store.apply(message);
     if (message.type === 'runFinished') void persist(this.context, 'report', message.report);
     if (message.type === 'sweepFinished') void persist(this.context, 'sweep', message.sweep);
-    if (this.panel?.visible) void this.panel.webview.postMessage(message);
+    if (this.panel?.visible) void this.panel.webview.postMessage(encodeMessage(message));
   }
 
   private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -101,7 +105,7 @@ export class UtilizationPanel implements vscode.Disposable {
     if (!message) return; // malformed or unknown: ignored, never acted on
     switch (message.type) {
       case 'ready':
-        void this.panel?.webview.postMessage({ type: 'init', state: this.store.snapshot() } satisfies ToWebviewMessage);
+        void this.panel?.webview.postMessage(encodeMessage({ type: 'init', state: this.store.snapshot() }));
         break;
       case 'openLocation':
         void openLocation(message.file, message.line);

@@ -5,20 +5,20 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { isToWebviewMessage } from '../protocol';
+import { isToWebviewMessage, type WireReport } from '../protocol';
 import { PanelStore } from '../panelState';
 import { post } from './vscodeApi';
 import { App } from './views/app';
 
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
 const app = new App(root);
-let store: PanelStore | undefined;
+let store: PanelStore<WireReport> | undefined;
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (!isToWebviewMessage(message)) return;
   try {
-    if (message.type === 'init') store = new PanelStore(message.state.machine ?? { cpuCount: 0, platform: 'unknown' });
+    if (message.type === 'init') store = new PanelStore<WireReport>(message.state.machine ?? { cpuCount: 0, platform: 'unknown' });
     if (!store) return; // nothing can be shown before the host's snapshot
     store.apply(message);
     app.receive(message, store.snapshot());

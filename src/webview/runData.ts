@@ -1,15 +1,18 @@
 /**
- * One view of a run for every chart, whether it is still live (`LiveRunState`, growing in place
- * at the end, oldest samples dropped past the store's bound) or finished (`Report`). The arrays
- * are the store's own: nothing is copied on a live update.
+ * One view of a run for every chart, whether it is still live (`LiveRunState`, growing at the
+ * end, oldest samples dropped past the store's bound) or finished (`Report`). The columns are the
+ * store's or the message's own, as they arrived — typed or plain (protocolCodec.ts): nothing is
+ * copied or decoded, on a first render or a live update.
  */
-import type { LiveRunState } from '../protocol';
-import type { PoolSummary, PythonInfo, Report, TaskRecord, WorkerSummary } from '../core/report/model';
+import type { FractionColumn, LiveRunState, NumberColumn, WireReport } from '../protocol';
+import type { PoolSummary, PythonInfo, TaskRecord, WorkerSummary } from '../core/report/model';
+import { isColumn } from '../protocolCodec';
 
+/** A core's fractions; read them through `fractionScale` (bytes stand for byte / 255). */
 export interface CoreColumns {
-  busy: readonly number[];
-  workload: readonly number[];
-  steal: readonly number[];
+  busy: FractionColumn;
+  workload: FractionColumn;
+  steal: FractionColumn;
 }
 
 export interface RunData {
@@ -21,8 +24,8 @@ export interface RunData {
   usableCpus: number;
   sampleIntervalMs: number;
   /** Seconds since the run started, one per retained sample. */
-  t: readonly number[];
-  coresUsed: readonly number[];
+  t: NumberColumn;
+  coresUsed: NumberColumn;
   cores: CoreColumns[];
   /** Samples appended since the run started; more than `t.length` once old ones were dropped. */
   appended: number;
@@ -34,20 +37,12 @@ export interface RunData {
   splitsWorkload: boolean;
   /** Seconds the run has lasted (live: up to the last sample or task seen). */
   elapsed: number;
-  report: Report | null;
+  report: WireReport | null;
 }
 
-/**
- * A column of numbers: a plain array (JSON), or a typed array — a host may send the columns that
- * way, since `postMessage` copies typed arrays far faster than arrays of numbers.
- */
-export function isColumn(value: unknown): value is readonly number[] {
-  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-}
+const array = <T>(value: T): T | readonly number[] => (isColumn(value) ? value : []);
 
-const array = (value: unknown): readonly number[] => (isColumn(value) ? value : []);
-
-export function fromReport(report: Report): RunData {
+export function fromReport(report: WireReport): RunData {
   const t = array(report.sampleTimes);
   return {
     live: false,
@@ -119,15 +114,18 @@ export function timeDomain(data: RunData): [number, number] {
 }
 
 /** Mean of a column (0 when empty). */
-export function mean(values: readonly number[]): number {
+export function mean(values: NumberColumn): number {
   let sum = 0;
   let n = 0;
-  for (const v of values) if (Number.isFinite(v)) { sum += v; n++; }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) { sum += v; n++; }
+  }
   return n ? sum / n : 0;
 }
 
-export function max(values: readonly number[]): number {
+export function max(values: NumberColumn): number {
   let m = 0;
-  for (const v of values) if (v > m) m = v;
+  for (let i = 0; i < values.length; i++) if (values[i]! > m) m = values[i]!;
   return m;
 }

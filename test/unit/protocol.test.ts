@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { isToWebviewMessage, parseFromWebview } from '../../src/protocol';
+import { encodeMessage } from '../../src/protocolCodec';
 
 describe('protocol', () => {
   it('accepts each webview message in its exact shape', () => {
@@ -21,8 +22,9 @@ describe('protocol', () => {
     }
   });
 
-  it('recognises host messages structurally', () => {
+  it('recognises host messages structurally, sample columns plain or encoded', () => {
     assert.ok(isToWebviewMessage({ type: 'runSamples', runId: 'r', batch: { t: [] } }));
+    assert.ok(isToWebviewMessage(encodeMessage({ type: 'runSamples', runId: 'r', batch: { t: [0.1], coresUsed: [1], busy: [[1]], workload: [[1]], steal: [[0]] } })));
     assert.ok(!isToWebviewMessage({ type: 'runSamples', runId: 1, batch: {} }));
     assert.ok(!isToWebviewMessage({ type: 'ready' }));
   });

@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import { WebviewPage, type Theme } from './support/page';
 import { processReport } from './support/fixtures';
 import { liveStream } from './support/synthetic';
-import { emptyBatch, appendBatch, DEFAULT_MAX_LIVE_SAMPLES } from '../../src/panelState';
-import type { LiveRunHeader, ToWebviewMessage } from '../../src/protocol';
+import { DEFAULT_MAX_LIVE_SAMPLES } from '../../src/panelState';
+import type { LiveRunHeader, SampleBatch, ToWebviewMessage } from '../../src/protocol';
 
 async function text(view: WebviewPage, selector: string): Promise<string> {
   return (await view.page.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
@@ -98,10 +98,12 @@ describe('live run: history stays bounded', () => {
       for (let from = 0; from < total; from += 2_000) {
         const batches: ToWebviewMessage[] = [];
         for (let i = from; i < from + 2_000; i += 100) {
-          const batch = emptyBatch(2);
-          for (let k = i; k < i + 100; k++) {
-            appendBatch(batch, { t: [(k + 1) / 10], coresUsed: [1.5], busy: [[0.8], [0.8]], workload: [[0.75], [0.75]], steal: [[0], [0]] }, Infinity);
-          }
+          const n = 100;
+          const batch: SampleBatch = {
+            t: Array.from({ length: n }, (_, k) => (i + k + 1) / 10), coresUsed: Array<number>(n).fill(1.5),
+            busy: [Array<number>(n).fill(0.8), Array<number>(n).fill(0.8)], workload: [Array<number>(n).fill(0.75), Array<number>(n).fill(0.75)],
+            steal: [Array<number>(n).fill(0), Array<number>(n).fill(0)],
+          };
           batches.push({ type: 'runSamples', runId: 'long', batch });
         }
         await view.sendAll(batches);

@@ -8,6 +8,7 @@
  * `revision` changes whenever existing buckets move (merge, eviction): the painter then redraws
  * everything; otherwise it redraws from `takeDirty()` on.
  */
+import { fractionScale } from '../../protocolCodec';
 import type { RunData } from '../runData';
 
 export class CoreBuckets {
@@ -96,17 +97,19 @@ export class CoreBuckets {
       const column = data.cores[c];
       if (!column) continue;
       const { busy, workload, steal } = column;
+      // Encoded columns hold bytes (byte / 255), plain ones fractions: read both as they came.
+      const kb = fractionScale(busy), kw = fractionScale(workload), ks = fractionScale(steal);
       for (let r = 0; r < runs.length; r += 3) {
         let sw = 0, so = 0, ss = 0;
         for (let i = offset + runs[r + 1]!, end = offset + runs[r + 2]!; i < end; i++) {
           // Fractions 0–1; anything else (missing, NaN, out of range) is clamped. Inlined: this
           // loop runs cores × samples times on a first render, before the JIT has warmed up.
-          let b = busy[i]!;
+          let b = busy[i]! * kb;
           b = b > 0 ? (b < 1 ? b : 1) : 0;
-          let w = workload[i]!;
+          let w = workload[i]! * kw;
           w = w > 0 ? (w < 1 ? w : 1) : 0;
           if (b > 0 && w > b) w = b;
-          const s = steal[i]!;
+          const s = steal[i]! * ks;
           sw += w;
           so += b > w ? b - w : 0;
           ss += s > 0 ? (s < 1 ? s : 1) : 0;

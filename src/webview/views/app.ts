@@ -4,11 +4,12 @@
  * `init`, `runStarted` and `runFinished` rebuild the Run tab; live batches only update the views
  * in place; sweep messages rebuild the Sweep tab.
  */
-import type { PanelState, ToWebviewMessage } from '../../protocol';
+import type { PanelState, WireMessage, WireReport } from '../../protocol';
+import { isColumn } from '../../protocolCodec';
 import { errorBox, h, safely, setText } from '../dom';
 import { baseName, poolShape } from '../format';
 import { timings } from '../perf';
-import { fromLive, fromReport, isColumn, type RunData } from '../runData';
+import { fromLive, fromReport, type RunData } from '../runData';
 import { saveState, savedState, type TabId } from '../vscodeApi';
 import { runState } from './notices';
 import { RunView } from './run';
@@ -17,8 +18,11 @@ import { Toolbar } from './toolbar';
 
 const TABS: [TabId, string][] = [['run', 'Run'], ['sweep', 'Sweep']];
 
+/** The store's snapshot in the webview: the report as received (sample columns plain or encoded). */
+type State = PanelState<WireReport>;
+
 export class App {
-  private state: PanelState | undefined;
+  private state: State | undefined;
   private toolbar: Toolbar | undefined;
   private runView: RunView | undefined;
   private sweepView: SweepView | undefined;
@@ -42,7 +46,7 @@ export class App {
   }
 
   /** Called after the store applied `message`; `state` is the store's snapshot. */
-  receive(message: ToWebviewMessage, state: PanelState): void {
+  receive(message: WireMessage, state: State): void {
     const started = performance.now();
     const previous = this.state;
     this.state = state;
@@ -124,19 +128,19 @@ export class App {
     timings.render.push(performance.now() - started);
   }
 
-  private runData(state: PanelState): RunData | null {
+  private runData(state: State): RunData | null {
     if (state.live) return fromLive(state.live, this.appended, this.tasksAppended);
     if (state.report) return fromReport(state.report);
     return null;
   }
 
-  private runStateWord(state: PanelState): string {
+  private runStateWord(state: State): string {
     if (state.live) return 'live';
     if (state.report) return runState(state.report);
     return 'empty';
   }
 
-  private build(state: PanelState): void {
+  private build(state: State): void {
     this.runView?.destroy();
     this.sweepView?.destroy();
     this.runView = undefined;
@@ -159,7 +163,7 @@ export class App {
     this.buildSweep(state);
   }
 
-  private buildRun(state: PanelState): void {
+  private buildRun(state: State): void {
     const panel = this.panels.get('run');
     if (!panel) return this.build(state);
     this.runView?.destroy();
@@ -181,12 +185,12 @@ export class App {
     made?.mount();
   }
 
-  private updateLive(state: PanelState): void {
+  private updateLive(state: State): void {
     if (!state.live || !this.runView) return;
     this.runView.update(fromLive(state.live, this.appended, this.tasksAppended));
   }
 
-  private buildSweep(state: PanelState): void {
+  private buildSweep(state: State): void {
     const panel = this.panels.get('sweep');
     if (!panel) return this.build(state);
     this.sweepView?.destroy();
@@ -234,7 +238,7 @@ export class App {
 }
 
 /** What a report lacks that the views need (a damaged file, another version). */
-function reportProblems(report: PanelState['report']): string[] {
+function reportProblems(report: State['report']): string[] {
   if (!report || typeof report !== 'object') return ['the report'];
   const problems: string[] = [];
   if (report.schema !== 'parascope.report/1') problems.push(`schema (${String(report.schema)})`);

@@ -1,5 +1,5 @@
 /** What the user must know before reading the figures: live, failed, hung, cancelled, damaged. */
-import type { Report } from '../../core/report/model';
+import type { WireReport } from '../../protocol';
 import { h } from '../dom';
 import { plural, seconds } from '../format';
 import type { RunData } from '../runData';
@@ -8,7 +8,7 @@ import { verdict } from './summary';
 type Level = 'info' | 'warning' | 'problem';
 
 /** The run's outcome as one word (the panel's `data-state`). */
-export function runState(report: Report): 'finished' | 'failed' | 'hung' | 'cancelled' {
+export function runState(report: WireReport): 'finished' | 'failed' | 'hung' | 'cancelled' {
   if (report.cancelled) return 'cancelled';
   if (report.hung) return 'hung';
   if (report.exitCode !== 0 || report.signal) return 'failed';
@@ -51,7 +51,7 @@ export function renderNotices(data: RunData): HTMLElement {
   return h('div', { class: 'notices' }, ...list);
 }
 
-export function renderVerdicts(report: Report, skip: ReadonlySet<string>): HTMLElement | null {
+export function renderVerdicts(report: WireReport, skip: ReadonlySet<string>): HTMLElement | null {
   const verdicts = Array.isArray(report.metrics?.verdicts) ? report.metrics.verdicts.filter((v) => v && !skip.has(v.id)) : [];
   if (verdicts.length === 0) return null;
   return h('section', { class: 'verdicts', 'aria-labelledby': 'verdicts-title' },

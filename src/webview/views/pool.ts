@@ -3,7 +3,8 @@
  * asked for and what ran instead ("your code asked for ThreadPoolExecutor(4) at a.py:12; this run
  * used processes × 2 (spawn)"), the interpreter and the sampler.
  */
-import type { PoolInstance, PythonInfo, Report } from '../../core/report/model';
+import type { PoolInstance, PythonInfo } from '../../core/report/model';
+import type { WireReport } from '../../protocol';
 import { h } from '../dom';
 import { plural, poolShape, site } from '../format';
 import type { RunData } from '../runData';
@@ -30,7 +31,7 @@ export function pythonWords(python: PythonInfo | null | undefined): string {
   return `${python.implementation ?? 'Python'} ${python.version} · ${gil} · ${python.executable}`;
 }
 
-function samplerWords(report: Report | null, data: RunData): string {
+function samplerWords(report: WireReport | null, data: RunData): string {
   const every = `every ${data.sampleIntervalMs} ms`;
   if (!report?.sampler) return `per-core samples ${every}`;
   const kind = report.sampler.kind === 'procfs' ? 'exact per-core counters (procfs)' : 'coarse per-core counters (os.cpus — approximate)';

@@ -2,7 +2,8 @@
  * Summary cards: wall, CPU, cores used of usable, efficiency, the GIL verdict with its reason,
  * IPC share, oversubscription. Built once per run; live updates only change their text.
  */
-import type { Report, Verdict } from '../../core/report/model';
+import type { Verdict } from '../../core/report/model';
+import type { WireReport } from '../../protocol';
 import { h, setText, text } from '../dom';
 import { fixed, percent, plural, seconds } from '../format';
 import { mean, type RunData } from '../runData';
@@ -14,7 +15,7 @@ interface Card { value: Text; detail: Text; element: HTMLElement }
 /** Verdict ids a card already shows (the verdict list below skips them). */
 export const CARD_VERDICTS: ReadonlySet<Verdict['id']> = new Set(['gil', 'efficiency', 'ipc', 'oversubscription']);
 
-export function verdict(report: Report | null, id: Verdict['id']): Verdict | undefined {
+export function verdict(report: WireReport | null, id: Verdict['id']): Verdict | undefined {
   return Array.isArray(report?.metrics?.verdicts) ? report.metrics.verdicts.find((v) => v?.id === id) : undefined;
 }
 
@@ -66,7 +67,7 @@ export class SummaryView {
     this.set('oversubscription', '—', 'known when the run ends');
   }
 
-  private finished(report: Report): void {
+  private finished(report: WireReport): void {
     const m = report.metrics;
     this.set('wall', seconds(report.wallSeconds), exitWords(report));
     this.set('cpu', seconds(report.cpuSeconds),
@@ -85,7 +86,7 @@ export class SummaryView {
 }
 
 /** The GIL card: the verdict's title and reason, or the metrics in words. */
-function gilWords(report: Report): [string, string, Verdict['level'] | undefined] {
+function gilWords(report: WireReport): [string, string, Verdict['level'] | undefined] {
   const free = verdict(report, 'free-threaded');
   if (report.python?.freeThreaded && report.python.gilEnabled === false) {
     return ['Free-threaded', free?.detail ?? 'this interpreter runs without the GIL', 'good'];
@@ -100,7 +101,7 @@ function gilWords(report: Report): [string, string, Verdict['level'] | undefined
   return ['Not GIL-bound', waits != null ? `threads waited for the GIL ${percent(waits)} of the time` : 'no sign of GIL contention', 'good'];
 }
 
-function exitWords(report: Report): string {
+function exitWords(report: WireReport): string {
   if (report.cancelled) return 'cancelled';
   if (report.hung) return 'ended: the pool hung';
   if (report.signal) return `killed by ${report.signal}`;

@@ -3,7 +3,7 @@
  * Chrome trace). Built once; `update` changes text and visibility only. In the self-contained
  * HTML report there is no host, so the commands are not shown at all.
  */
-import type { ExportFormat, PanelState } from '../../protocol';
+import type { ExportFormat, PanelState, WireReport } from '../../protocol';
 import { h, setText, text } from '../dom';
 import { baseName } from '../format';
 import { post, type TabId } from '../vscodeApi';
@@ -19,7 +19,7 @@ export class Toolbar {
   private readonly buttons = new Map<ExportFormat, HTMLButtonElement>();
   private tab: TabId = 'run';
 
-  constructor(state: PanelState, private readonly standalone: boolean) {
+  constructor(state: PanelState<WireReport>, private readonly standalone: boolean) {
     this.stop = h('button', { type: 'button', class: 'stop', 'data-command': 'stopRun', hidden: true, title: 'Stop the run and every process it started' },
       h('span', { class: 'stop-icon', 'aria-hidden': 'true' }), 'Stop');
     this.stop.addEventListener('click', () => post({ type: 'stopRun' }));
@@ -39,7 +39,7 @@ export class Toolbar {
     this.update(state, 'run');
   }
 
-  update(state: PanelState, tab: TabId): void {
+  update(state: PanelState<WireReport>, tab: TabId): void {
     this.tab = tab;
     const live = state.live;
     const report = state.report;

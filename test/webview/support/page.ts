@@ -1,7 +1,8 @@
 /**
  * Loads the built webview bundle in headless chromium inside the real panel shell (same CSP,
  * nonce and stylesheet as in VS Code), with a stand-in for `acquireVsCodeApi` that records what
- * the webview posts. Tests send host messages with `send()` and read the DOM.
+ * the webview posts. Tests send host messages with `send()` — encoded as the host posts them
+ * (protocolCodec.ts), or as they are with `{ plain: true }` — and read the DOM.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { nonce, panelHtml } from '../../../src/panel/html';
 import { PROTOCOL_VERSION, type FromWebviewMessage, type PanelState, type ToWebviewMessage } from '../../../src/protocol';
+import { encodeMessage } from '../../../src/protocolCodec';
 // Shared with the plain-node tier runner (test/support is not compiled); loaded from the repo root.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { launchOptions } = require(resolve('test/support/chromium.mjs')) as { launchOptions(): Parameters<typeof chromium.launch>[0] };
@@ -33,6 +35,8 @@ export const EMPTY_STATE: PanelState = {
   machine: { cpuCount: 2, platform: 'linux' },
 };
 export type Theme = 'vscode-light' | 'vscode-dark' | 'vscode-high-contrast';
+/** `plain`: send the message as host code builds it, sample columns as `number[]` (no encoding). */
+export interface Delivery { plain?: boolean }
 
 /** VS Code's own variables for each theme kind (a representative subset of what it injects). */
 const THEME_VARIABLES: Record<Theme, Record<string, string>> = {
@@ -115,26 +119,30 @@ export class WebviewPage {
     await this.page.evaluate(() => { (globalThis as unknown as PageGlobals).__posted.length = 0; });
   }
 
-  /** Delivers a host message the way VS Code does (a `message` event on window). */
-  async send(message: ToWebviewMessage): Promise<void> {
+  /**
+   * Delivers a host message the way VS Code does (a `message` event on window), its sample
+   * columns encoded as the host encodes them before `postMessage`; `plain` sends it as it is
+   * (as the self-contained HTML report does, from JSON).
+   */
+  async send(message: ToWebviewMessage, options: Delivery = {}): Promise<void> {
     await this.page.evaluate((m) => {
       const g = globalThis as unknown as PageGlobals;
       g.dispatchEvent(new g.MessageEvent('message', { data: m }));
-    }, message);
+    }, options.plain ? message : encodeMessage(message));
   }
 
   /** Delivers many host messages in one round trip (a live stream), then waits for a frame. */
-  async sendAll(messages: readonly ToWebviewMessage[]): Promise<void> {
+  async sendAll(messages: readonly ToWebviewMessage[], options: Delivery = {}): Promise<void> {
     await this.page.evaluate((list) => {
       const g = globalThis as unknown as PageGlobals;
       for (const m of list) g.dispatchEvent(new g.MessageEvent('message', { data: m }));
-    }, messages);
+    }, options.plain ? messages : messages.map((m) => encodeMessage(m)));
     await this.frame();
   }
 
   /** Sends `init` with `state` (missing fields filled with an empty panel's) and waits for the render. */
-  async init(state: Partial<PanelState> = {}): Promise<void> {
-    await this.send({ type: 'init', state: { ...EMPTY_STATE, ...state } });
+  async init(state: Partial<PanelState> = {}, options: Delivery = {}): Promise<void> {
+    await this.send({ type: 'init', state: { ...EMPTY_STATE, ...state } }, options);
     await this.frame();
   }
 
