@@ -21,6 +21,7 @@ from concurrent.futures import process as cf_process
 from concurrent.futures import thread as cf_thread
 
 from parascope_harness import events, sites, tasks
+from parascope_harness.pools import plan as planmod
 
 try:  # Python 3.14+
     from concurrent.futures import interpreter as cf_interpreter
@@ -173,8 +174,6 @@ def _interpreter_submit_failed(exc, frame):
 # --- __setattr__ hooks ---------------------------------------------------------------------------
 
 def _hook_work_ids(ex, instr, value):
-    if value is None:
-        return value
     instr.attach(ex)
     q = WorkIds()
     q.instr = instr
@@ -183,15 +182,13 @@ def _hook_work_ids(ex, instr, value):
 
 def _hook_call_queue(ex, instr, value):
     if type(value) is not ORIGINAL_SAFE_QUEUE:
-        return value  # shutdown() sets it to None
+        return value
     value.__class__ = CallQueue
     value._parascope_pool = instr.pool_id
     return value
 
 
 def _hook_work_queue(ex, instr, value):
-    if value is None:
-        return value
     instr.attach(ex)
     q = WorkQueue()
     q.instr = instr
@@ -206,8 +203,6 @@ def _hook_shutdown(ex, instr, value):
 
 
 def _hook_interpreter_lock(ex, instr, value):
-    if value is None:
-        return value
     return _ObservedLock(value, _interpreter_submit_failed)
 
 
@@ -215,17 +210,6 @@ _PROCESS_HOOKS = {"_work_ids": _hook_work_ids, "_call_queue": _hook_call_queue,
                   "_shutdown_thread": _hook_shutdown}
 _THREAD_HOOKS = {"_work_queue": _hook_work_queue, "_shutdown": _hook_shutdown}
 _INTERPRETER_HOOKS = dict(_THREAD_HOOKS, _shutdown_lock=_hook_interpreter_lock)
-
-
-def _setattr_with(hooks):
-    def __setattr__(self, name, value):
-        hook = hooks.get(name)
-        if hook is not None:
-            instr = self.__dict__.get("_parascope_instr")
-            if instr is not None:
-                value = hook(self, instr, value)
-        object.__setattr__(self, name, value)
-    return __setattr__
 
 
 def _new_for(api):
@@ -236,12 +220,12 @@ def _new_for(api):
 
 
 class ProcessPoolExecutor(ORIGINAL_PPE):
-    __setattr__ = _setattr_with(_PROCESS_HOOKS)
+    __setattr__ = planmod.setattr_with(_PROCESS_HOOKS)
     __new__ = _new_for("ProcessPoolExecutor")
 
 
 class ThreadPoolExecutor(ORIGINAL_TPE):
-    __setattr__ = _setattr_with(_THREAD_HOOKS)
+    __setattr__ = planmod.setattr_with(_THREAD_HOOKS)
     __new__ = _new_for("ThreadPoolExecutor")
 
 
@@ -249,17 +233,10 @@ _PATCHED = {"ProcessPoolExecutor": ProcessPoolExecutor, "ThreadPoolExecutor": Th
 
 if ORIGINAL_IPE is not None:
     class InterpreterPoolExecutor(ORIGINAL_IPE):
-        __setattr__ = _setattr_with(_INTERPRETER_HOOKS)
+        __setattr__ = planmod.setattr_with(_INTERPRETER_HOOKS)
         __new__ = _new_for("InterpreterPoolExecutor")
 
     _PATCHED["InterpreterPoolExecutor"] = InterpreterPoolExecutor
-
-
-class _Built:
-    """Executors already initialised by ``build``: ``type.__call__`` must not re-init them."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
 
 class _Chunked:
@@ -278,7 +255,7 @@ for _api, _cls in list(_PATCHED.items()):
     _cls.__module__ = "concurrent.futures." + {"ProcessPoolExecutor": "process",
                                                "ThreadPoolExecutor": "thread",
                                                "InterpreterPoolExecutor": "interpreter"}[_api]
-    _built = type(_name, (_Built, _cls), {"__module__": _cls.__module__})
+    _built = type(_name, (planmod.Built, _cls), {"__module__": _cls.__module__})
     BUILT[_api] = _built
     if _api == "ProcessPoolExecutor":
         BUILT["ProcessPoolExecutor+chunks"] = type(_name, (_Chunked, _built),

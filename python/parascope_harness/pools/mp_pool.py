@@ -18,6 +18,7 @@ import time
 from multiprocessing import pool as mpool
 
 from parascope_harness import events, sites, tasks
+from parascope_harness.pools import plan as planmod
 
 ORIGINAL_POOL = mpool.Pool
 ORIGINAL_THREADPOOL = mpool.ThreadPool
@@ -165,47 +166,35 @@ def _hook_state(pool, instr, value):
 
 
 def _hook_taskqueue(pool, instr, value):
-    if value is None:
-        return value
     q = TaskQueue()
     q.instr = instr
     return q
 
 
 def _hook_cache(pool, instr, value):
-    if value is None:
-        return value
     value.__class__ = TrackingCache
     value.instr = instr
     return value
 
 
 def _hook_workers(pool, instr, value):
-    if value is None:
-        return value
     workers = WorkerList(value)
     workers.instr = instr
     return workers
 
 
 def _hook_process_inqueue(pool, instr, value):
-    if value is None:
-        return value
     value._parascope_pool = instr.pool_id  # read by the process-start hook to tag workers
     return value
 
 
 def _hook_thread_inqueue(pool, instr, value):
-    if value is None:
-        return value
     q = ThreadInQueue()
     q._parascope_pool = instr.pool_id
     return q
 
 
 def _hook_thread_outqueue(pool, instr, value):
-    if value is None:
-        return value
     return ThreadOutQueue()
 
 
@@ -215,21 +204,10 @@ _PROCESS_HOOKS = dict(_COMMON_HOOKS, _inqueue=_hook_process_inqueue)
 _THREAD_HOOKS = dict(_COMMON_HOOKS, _inqueue=_hook_thread_inqueue, _outqueue=_hook_thread_outqueue)
 
 
-def _setattr_with(hooks):
-    def __setattr__(self, name, value):
-        hook = hooks.get(name)
-        if hook is not None:
-            instr = self.__dict__.get("_parascope_instr")
-            if instr is not None:
-                value = hook(self, instr, value)
-        object.__setattr__(self, name, value)
-    return __setattr__
-
-
 # --- the patched classes -------------------------------------------------------------------------
 
 class Pool(ORIGINAL_POOL):
-    __setattr__ = _setattr_with(_PROCESS_HOOKS)
+    __setattr__ = planmod.setattr_with(_PROCESS_HOOKS)
 
     def __new__(cls, *args, **kwargs):
         from parascope_harness.pools import build
@@ -237,18 +215,11 @@ class Pool(ORIGINAL_POOL):
 
 
 class ThreadPool(ORIGINAL_THREADPOOL):
-    __setattr__ = _setattr_with(_THREAD_HOOKS)
+    __setattr__ = planmod.setattr_with(_THREAD_HOOKS)
 
     def __new__(cls, *args, **kwargs):
         from parascope_harness.pools import build
         return build.construct(cls, ThreadPool, "ThreadPool", args, kwargs)
-
-
-class _Built:
-    """Mixin for pools already initialised by ``build``: ``type.__call__`` must not re-init them."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
 
 class _Chunked:
@@ -267,11 +238,11 @@ class _Chunked:
         return ORIGINAL_POOL.imap_unordered(self, func, iterable, self._chunksize)
 
 
-class BuiltPool(_Built, Pool):
+class BuiltPool(planmod.Built, Pool):
     pass
 
 
-class BuiltThreadPool(_Built, ThreadPool):
+class BuiltThreadPool(planmod.Built, ThreadPool):
     pass
 
 

@@ -137,3 +137,27 @@ def emit_pool_event(instr, plan):
                  "requested": plan.requested, "effective": eff, "replaced": plan.replaced,
                  "site": sites.as_dict(plan.site), "pid": os.getpid(),
                  "tid": threading.get_native_id()})
+
+
+def setattr_with(hooks):
+    """``__setattr__`` of the patched pool classes: assigning ``name`` runs ``hooks[name]``.
+
+    The hooks see the stdlib ``__init__`` (and ``close``/``shutdown``) assign the
+    attributes they instrument and may return a replacement value. ``None`` (what
+    ``shutdown()`` assigns to torn-down parts) is never hooked.
+    """
+    def __setattr__(self, name, value):
+        hook = hooks.get(name)
+        if hook is not None and value is not None:
+            instr = self.__dict__.get("_parascope_instr")
+            if instr is not None:
+                value = hook(self, instr, value)
+        object.__setattr__(self, name, value)
+    return __setattr__
+
+
+class Built:
+    """Mixin for pools already initialised by ``build``: ``type.__call__`` must not re-init them."""
+
+    def __init__(self, *args, **kwargs):
+        pass
