@@ -131,10 +131,11 @@ def report_walk(roots, site, phase, exc, reducers=None, **extra):
         emit(rule, message, tname, failure.path, site, phase, truncated=result.truncated,
              within=failure.within, **extra)
         emitted = True
-    if not emitted and exc is not None:
+    if not emitted and exc is not None:  # the walk found no culprit: report the payload itself
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        emit("PAR099", "object cannot be pickled: %s" % text, type_name(type(exc)),
-             roots[0][0] if roots else None, site, phase, truncated=result.truncated, **extra)
+        path, obj = roots[0] if roots else (None, None)
+        emit("PAR099", "object cannot be pickled: %s" % text, type_name(type(obj)), path, site,
+             phase, truncated=result.truncated, **extra)
 
 
 # --- roots of the payloads multiprocessing sends ------------------------------------------------
