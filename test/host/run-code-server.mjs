@@ -11,12 +11,15 @@
 //   2. as a user: the command palette opens the panel and its webview content is read back;
 //   3. the packaged .vsix installs with --install-extension and its commands are in the palette.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { launchOptions } from '../support/chromium.mjs';
+import procfs from '../support/procfs.cjs';
+
+const { processesMentioning } = procfs;
 
 export const CODE_SERVER_VERSION = '4.100.3';
 const ROOT = resolve('.');
@@ -250,20 +253,6 @@ async function phaseMocha(browser, server, folder) {
   if (code === 'timeout') throw new Error('the host tests did not finish within 20 minutes');
   if (code !== 0) throw new Error(`the host tests failed (exit code ${code})`);
   return `mocha ${mochaSummary}`;
-}
-
-/** Live pids whose command line mentions `needle` (zombies excluded), from procfs. */
-function processesMentioning(needle) {
-  const found = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (cmdline.includes(needle) && state !== 'Z') found.push(Number(entry));
-    } catch { /* exited while we looked */ }
-  }
-  return found;
 }
 
 async function openFile(page, name) {

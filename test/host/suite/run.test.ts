@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ParascopeApi } from '../../../src/host/api';
@@ -12,21 +12,9 @@ function workspaceFile(name: string): string {
   return join(folder.uri.fsPath, name);
 }
 
-/** Every live process whose command line mentions `needle` (read from procfs). */
-function processesMentioning(needle: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (cmdline.includes(needle) && state !== 'Z') found.push(Number(entry));
-    } catch {
-      // gone while we looked
-    }
-  }
-  return found;
-}
+// The repo's test/support (not compiled): from out/test/host/suite, four folders up.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { processesMentioning } = require(join(__dirname, '..', '..', '..', '..', 'test', 'support', 'procfs.cjs')) as { processesMentioning(needle: string): number[] };
 
 describe('running a script from VS Code', () => {
   let api: ParascopeApi;
