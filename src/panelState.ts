@@ -11,7 +11,7 @@
 import type { LiveRunHeader, LiveRunState, PanelState, SampleColumns, ToWebviewMessage, WireReport } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 import type { Report, SweepReport, TaskRecord, WorkerSummary } from './core/report/model';
-import { isColumn, quantize } from './protocolCodec';
+import { fractionScale, isColumn, quantize, quantizePair } from './protocolCodec';
 
 export const DEFAULT_MAX_LIVE_SAMPLES = 18_000; // 30 minutes at 10 Hz
 /** Live tasks kept (oldest dropped): a long run of short tasks must not grow the panel forever. */
@@ -160,9 +160,11 @@ export class SampleHistory {
     const at = this.end;
     copyNumbers(this.t, at, batch.t, skip, count);
     copyNumbers(this.used, at, isColumn(batch.coresUsed) ? batch.coresUsed : [], skip, count);
-    for (const key of FRACTIONS) {
-      const sources = Array.isArray(batch[key]) ? batch[key] : [];
-      this.fractions[key].forEach((target, c) => copyFractions(target, at, sources[c], skip, count));
+    const sources = (key: FractionKey) => (Array.isArray(batch[key]) ? batch[key] : []);
+    const busy = sources('busy'), workload = sources('workload'), steal = sources('steal');
+    for (let c = 0; c < this.cores; c++) {
+      copyPair(this.fractions.busy[c]!, this.fractions.workload[c]!, at, busy[c], workload[c], skip, count);
+      copyFractions(this.fractions.steal[c]!, at, steal[c], skip, count);
     }
     this.end += count;
     if (this.end - this.start > this.max) this.start = this.end - this.max;
@@ -219,6 +221,18 @@ function copyNumbers(target: Float64Array, at: number, source: ArrayLike<number>
     const v = source[skip + k];
     target[at + k] = typeof v === 'number' ? v : NaN;
   }
+}
+
+/** Busy and workload of one core, as the wire's normalised bytes (protocolCodec.ts). */
+function copyPair(busyOut: Uint8Array, workloadOut: Uint8Array, at: number, busy: unknown, workload: unknown, skip: number, count: number): void {
+  if (busy instanceof Uint8Array && workload instanceof Uint8Array) { // from the wire: normalised already
+    copyFractions(busyOut, at, busy, skip, count);
+    copyFractions(workloadOut, at, workload, skip, count);
+    return;
+  }
+  const b: ArrayLike<number> = isColumn(busy) ? busy : [], w: ArrayLike<number> = isColumn(workload) ? workload : [];
+  const scaleB = fractionScale(b as readonly number[]), scaleW = fractionScale(w as readonly number[]);
+  for (let k = 0; k < count; k++) quantizePair((b[skip + k] ?? 0) * scaleB, (w[skip + k] ?? 0) * scaleW, busyOut, workloadOut, at + k);
 }
 
 function copyFractions(target: Uint8Array, at: number, source: unknown, skip: number, count: number): void {

@@ -14,7 +14,7 @@
  * Messages from the webview are untrusted input: the host validates them with
  * `parseFromWebview` before acting on them.
  */
-import type { CoreSeries, PoolSummary, PythonInfo, Report, SweepPoint, SweepReport, TaskRecord, WorkerSummary } from './core/report/model';
+import type { CoreSeries, PoolSummary, PythonInfo, Report, SourceSite, SweepPoint, SweepReport, TaskRecord, WorkerSummary } from './core/report/model';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -24,11 +24,12 @@ export const PROTOCOL_VERSION = 1;
 // Host code builds its messages with plain `number[]` columns, and the self-contained HTML report
 // posts them from JSON. Just before `webview.postMessage` the host encodes the sample columns
 // (`encodeMessage` in protocolCodec.ts): times and cores used as `Float64Array`, per-core
-// fractions 0–1 as bytes in a `Uint8Array` (byte / 255), all of one message's columns views of one
-// ArrayBuffer, which VS Code transfers as a single block and structured clone copies as memory.
-// The webview reads the columns as they come, typed or plain, without decoding them first
-// (`fractionScale`). This is a transport detail: the report JSON schema (`parascope.report/1`,
-// exports, `--json`) keeps plain fractions.
+// fractions 0–1 as bytes in a `Uint8Array` (byte / 255), and a report's tasks as columns too
+// (`TaskColumns`), all views of one ArrayBuffer per report or batch, which VS Code transfers as
+// a single block and structured clone copies as memory. The webview reads the columns as they
+// come, typed or plain, without decoding them first (`fractionScale`). This is a transport
+// detail: the report JSON schema (`parascope.report/1`, exports, `--json`) keeps plain fractions
+// and task records.
 
 /** Numbers (seconds, cores used): plain, or a typed array. */
 export type NumberColumn = readonly number[] | Float64Array | Float32Array;
@@ -47,14 +48,40 @@ export interface SampleColumns {
   steal: FractionColumn[];
 }
 
+/**
+ * A report's tasks, columnar: task i is `worker[i]`, `start[i]`… (what `encodeReport` makes of
+ * `TaskRecord[]`; `decodeTasks` turns it back). Every column is `length` long.
+ */
+export interface TaskColumns {
+  length: number;
+  worker: Int32Array;
+  start: Float64Array;
+  end: Float64Array;
+  cpuSeconds: Float64Array;
+  argBytes: Float64Array;
+  resultBytes: Float64Array;
+  pickleSeconds: Float64Array;
+  /** 1: the task succeeded, 0: it failed. */
+  ok: Uint8Array;
+  /** Index into `pools`, -1 for none. */
+  pool: Int32Array;
+  pools: string[];
+  /** Index into `sites`, -1 for none. */
+  site: Int32Array;
+  sites: SourceSite[];
+  /** Failed tasks' errors, by task index (only the tasks that have one). */
+  errors: Record<number, string>;
+}
+
 /** A core's series as the webview may receive it: the fractions plain or typed. */
 export type WireCoreSeries = Omit<CoreSeries, 'busy' | 'workload' | 'steal'> & { busy: FractionColumn; workload: FractionColumn; steal: FractionColumn };
 
-/** A `Report` as the webview may receive it: its sample columns plain or typed. */
-export type WireReport = Omit<Report, 'sampleTimes' | 'coresUsedSeries' | 'cores'> & {
+/** A `Report` as the webview may receive it: its sample columns plain or typed, its tasks records or columns. */
+export type WireReport = Omit<Report, 'sampleTimes' | 'coresUsedSeries' | 'cores' | 'tasks'> & {
   sampleTimes: NumberColumn;
   coresUsedSeries: NumberColumn;
   cores: WireCoreSeries[];
+  tasks: TaskRecord[] | TaskColumns;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -69,3 +69,30 @@ export function place(tooltip: HTMLElement, x: number, y: number, width: number)
   tooltip.style.left = `${Math.max(0, Math.min(x + 12, width - w - 4))}px`;
   tooltip.style.top = `${y + 14}px`;
 }
+
+/** A callable that runs `fn` once, in the next animation frame, however often it is called before. */
+export interface Later {
+  (): void;
+  cancel(): void;
+}
+
+/**
+ * `fn` in the next animation frame. Called while drawing (from an animation frame), that is the
+ * frame after the one being drawn — after it was painted: for work nobody sees in the first
+ * frame (text alternatives, hidden tables).
+ */
+export function afterPaint(fn: () => void): Later {
+  let frame = 0;
+  const later = () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      fn();
+    });
+  };
+  later.cancel = () => {
+    cancelAnimationFrame(frame);
+    frame = 0;
+  };
+  return later;
+}

@@ -4,9 +4,9 @@
  * store's or the message's own, as they arrived — typed or plain (protocolCodec.ts): nothing is
  * copied or decoded, on a first render or a live update.
  */
-import type { FractionColumn, LiveRunState, NumberColumn, WireReport } from '../protocol';
+import type { FractionColumn, LiveRunState, NumberColumn, TaskColumns, WireReport } from '../protocol';
 import type { PoolSummary, PythonInfo, TaskRecord, WorkerSummary } from '../core/report/model';
-import { isColumn } from '../protocolCodec';
+import { isColumn, isTaskColumns, taskRecord } from '../protocolCodec';
 
 /** A core's fractions; read them through `fractionScale` (bytes stand for byte / 255). */
 export interface CoreColumns {
@@ -30,7 +30,7 @@ export interface RunData {
   /** Samples appended since the run started; more than `t.length` once old ones were dropped. */
   appended: number;
   workers: readonly WorkerSummary[];
-  tasks: readonly TaskRecord[];
+  tasks: TaskList;
   /** Tasks appended since the run started; more than `tasks.length` once old ones were dropped. */
   tasksAppended: number;
   /** False when the sampler cannot tell the workload from other programs (`os.cpus`). */
@@ -42,8 +42,62 @@ export interface RunData {
 
 const array = <T>(value: T): T | readonly number[] => (isColumn(value) ? value : []);
 
+/**
+ * A run's tasks, whichever form they came in — records (a live run, a report from JSON) or
+ * columns (an encoded report, protocolCodec.ts) — read field by field, so drawing thousands of
+ * them makes no objects. `record(i)` builds one task's record when a view needs all of it.
+ */
+export interface TaskList {
+  readonly length: number;
+  /** Index into the run's workers. */
+  worker(i: number): number;
+  start(i: number): number;
+  end(i: number): number;
+  pickleSeconds(i: number): number;
+  failed(i: number): boolean;
+  record(i: number): TaskRecord;
+}
+
+class TaskRecords implements TaskList {
+  constructor(private readonly tasks: readonly TaskRecord[]) {}
+  get length(): number { return this.tasks.length; }
+  worker(i: number): number { return this.tasks[i]!.worker; }
+  start(i: number): number { return this.tasks[i]!.start; }
+  end(i: number): number { return this.tasks[i]!.end; }
+  pickleSeconds(i: number): number { return this.tasks[i]!.pickleSeconds || 0; }
+  failed(i: number): boolean { return this.tasks[i]!.ok === false; }
+  record(i: number): TaskRecord { return this.tasks[i]!; }
+}
+
+class TaskTable implements TaskList {
+  /** Records made so far: the same object each time for one task (the lanes keep focus by identity). */
+  private readonly made = new Map<number, TaskRecord>();
+  readonly length: number;
+  constructor(private readonly tasks: TaskColumns) {
+    const { worker, start, end, pickleSeconds, ok } = tasks;
+    this.length = Math.max(0, Math.min(tasks.length, worker.length, start.length, end.length, pickleSeconds.length, ok.length));
+  }
+  worker(i: number): number { return this.tasks.worker[i]!; }
+  start(i: number): number { return this.tasks.start[i]!; }
+  end(i: number): number { return this.tasks.end[i]!; }
+  pickleSeconds(i: number): number { return this.tasks.pickleSeconds[i] || 0; }
+  failed(i: number): boolean { return this.tasks.ok[i] === 0; }
+  record(i: number): TaskRecord {
+    let record = this.made.get(i);
+    if (!record) this.made.set(i, record = taskRecord(this.tasks, i));
+    return record;
+  }
+}
+
+/** The task list of a report's or a live run's tasks (anything else: none). */
+export function taskList(tasks: unknown): TaskList {
+  if (isTaskColumns(tasks)) return new TaskTable(tasks);
+  return new TaskRecords(Array.isArray(tasks) ? tasks : []);
+}
+
 export function fromReport(report: WireReport): RunData {
   const t = array(report.sampleTimes);
+  const tasks = taskList(report.tasks);
   return {
     live: false,
     script: String(report.script ?? ''),
@@ -59,8 +113,8 @@ export function fromReport(report: WireReport): RunData {
     })),
     appended: t.length,
     workers: Array.isArray(report.workers) ? report.workers : [],
-    tasks: Array.isArray(report.tasks) ? report.tasks : [],
-    tasksAppended: Array.isArray(report.tasks) ? report.tasks.length : 0,
+    tasks,
+    tasksAppended: tasks.length,
     splitsWorkload: report.sampler?.kind !== 'os.cpus',
     elapsed: Number.isFinite(report.wallSeconds) ? report.wallSeconds : t[t.length - 1] ?? 0,
     report,
@@ -84,7 +138,7 @@ export function fromLive(live: LiveRunState, appended: number, tasksAppended: nu
     cores: samples.busy.map((busy, c) => ({ busy, workload: samples.workload[c] ?? [], steal: samples.steal[c] ?? [] })),
     appended: Math.max(appended, t.length),
     workers: live.workers,
-    tasks: live.tasks,
+    tasks: taskList(live.tasks),
     tasksAppended: Math.max(tasksAppended, live.tasks.length),
     splitsWorkload: header.sampler?.kind !== 'os.cpus',
     elapsed: Math.max(t[t.length - 1] ?? 0, lastTask),

@@ -129,7 +129,7 @@ describe('SampleHistory', () => {
     const columns = plain(history.columns());
     assert.equal(history.cores, 2);
     assert.deepEqual(columns.busy, [[128 / 255, 1], [0, 0]]);
-    assert.deepEqual(columns.workload, [[1, 0.2], [0, 0]]);
+    assert.deepEqual(columns.workload, [[128 / 255, 0.2], [0, 0]], 'workload ≤ busy, as on the wire');
     assert.deepEqual(columns.steal, [[0, 0], [0, 0]]);
   });
 });

@@ -97,13 +97,16 @@ export class CoreBuckets {
       const column = data.cores[c];
       if (!column) continue;
       const { busy, workload, steal } = column;
-      // Encoded columns hold bytes (byte / 255), plain ones fractions: read both as they came.
+      if (busy instanceof Uint8Array && workload instanceof Uint8Array && steal instanceof Uint8Array) {
+        foldBytes(busy, workload, steal, runs, offset, c, this.cores, work, other, stolen);
+        continue;
+      }
+      // Plain fractions (JSON: the HTML report), or typed ones of another kind.
       const kb = fractionScale(busy), kw = fractionScale(workload), ks = fractionScale(steal);
       for (let r = 0; r < runs.length; r += 3) {
         let sw = 0, so = 0, ss = 0;
         for (let i = offset + runs[r + 1]!, end = offset + runs[r + 2]!; i < end; i++) {
-          // Fractions 0–1; anything else (missing, NaN, out of range) is clamped. Inlined: this
-          // loop runs cores × samples times on a first render, before the JIT has warmed up.
+          // Fractions 0–1; anything else (missing, NaN, out of range) is clamped.
           let b = busy[i]! * kb;
           b = b > 0 ? (b < 1 ? b : 1) : 0;
           let w = workload[i]! * kw;
@@ -189,5 +192,37 @@ export class CoreBuckets {
     this.first = newFirst;
     this.count = newCount;
     this.size *= 2;
+  }
+}
+
+const BYTE = 1 / 255;
+
+/**
+ * One core's encoded samples (bytes, byte / 255, normalised so that workload ≤ busy; a column
+ * that is 0 throughout may be empty: see protocolCodec.ts) folded into its buckets by plain sums —
+ * other programs are Σbusy − Σworkload. `runs`: bucket, first and end sample (relative to
+ * `offset`) of each run of new samples. The first render runs this over every sample of every core
+ * before the JIT has warmed up, hence two or three loads and additions per sample. Values past a
+ * short column count as 0.
+ */
+function foldBytes(busy: Uint8Array, workload: Uint8Array, steal: Uint8Array, runs: readonly number[], offset: number,
+  core: number, cores: number, work: Float32Array, other: Float32Array, stolen: Float32Array): void {
+  const nb = busy.length, nw = workload.length, ns = steal.length;
+  for (let r = 0; r < runs.length; r += 3) {
+    const from = offset + runs[r + 1]!, to = offset + runs[r + 2]!;
+    let sb = 0, sw = 0, ss = 0;
+    const both = Math.min(to, nb, nw);
+    let i = from;
+    for (; i < both; i++) {
+      sb += busy[i]!;
+      sw += workload[i]!;
+    }
+    for (let j = i, end = Math.min(to, nb); j < end; j++) sb += busy[j]!;
+    for (let j = i, end = Math.min(to, nw); j < end; j++) sw += workload[j]!;
+    for (let j = from, end = Math.min(to, ns); j < end; j++) ss += steal[j]!;
+    const index = runs[r]! * cores + core;
+    work[index]! += sw * BYTE;
+    other[index]! += (sb > sw ? sb - sw : 0) * BYTE;
+    stolen[index]! += ss * BYTE;
   }
 }

@@ -46,11 +46,14 @@ export class WidthWatch {
   private measured = 0;
 
   /**
-   * Reads the element's width now (one layout). Several views measure first and draw after,
-   * so drawing one does not force the page to lay out again for the next.
+   * Takes `hint` as the width — what the page will give the element, known without a layout
+   * (the observer corrects it a frame later if the page disagrees) — or reads the element's width
+   * now (one layout). Several views measure first and draw after, so drawing one does not force
+   * the page to lay out again for the next.
    */
-  measure(): void {
-    this.measured = this.element.isConnected ? Math.floor(this.element.getBoundingClientRect().width) : 0;
+  measure(hint?: number): void {
+    if (hint !== undefined && hint > 0) this.measured = Math.floor(hint);
+    else this.measured = this.element.isConnected ? Math.floor(this.element.getBoundingClientRect().width) : 0;
   }
 
   /** Draws with the measured width if it is new. */

@@ -25,9 +25,9 @@ export class UChart {
     this.cleanup.push(() => this.watch.stop(), onThemeChange(() => this.build()));
   }
 
-  /** Reads the container's width once in the page; `mount` then builds the chart. */
-  measure(): void {
-    this.watch.measure();
+  /** Takes the width the page will give the chart (`hint`), or reads it; `mount` then builds the chart. */
+  measure(hint?: number): void {
+    this.watch.measure(hint);
   }
 
   mount(): void {

@@ -5,7 +5,7 @@
  * in place; sweep messages rebuild the Sweep tab.
  */
 import type { PanelState, WireMessage, WireReport } from '../../protocol';
-import { isColumn } from '../../protocolCodec';
+import { isColumn, isTaskColumns } from '../../protocolCodec';
 import { errorBox, h, safely, setText } from '../dom';
 import { baseName, poolShape } from '../format';
 import { timings } from '../perf';
@@ -141,6 +141,9 @@ export class App {
   }
 
   private build(state: State): void {
+    // The width the run's charts will have, read while nothing is dirty (no layout is forced):
+    // the charts span the panel, which spans the root.
+    const width = this.root.clientWidth;
     this.runView?.destroy();
     this.sweepView?.destroy();
     this.runView = undefined;
@@ -159,13 +162,15 @@ export class App {
     }
     this.root.replaceChildren(this.toolbar.element, tablist, ...this.panels.values(), this.announcer);
     this.select(this.tab, false);
-    this.buildRun(state);
+    this.buildRun(state, width);
     this.buildSweep(state);
   }
 
-  private buildRun(state: State): void {
+  /** `width`: the run panel's width when known without a layout (else read from the panel). */
+  private buildRun(state: State, width?: number): void {
     const panel = this.panels.get('run');
     if (!panel) return this.build(state);
+    const chartWidth = panel.hidden ? undefined : width ?? panel.clientWidth;
     this.runView?.destroy();
     this.runView = undefined;
     const data = this.runData(state);
@@ -182,7 +187,7 @@ export class App {
     panel.replaceChildren(
       problems.length ? errorBox('this report completely', new Error(`missing or invalid: ${problems.join(', ')}`)) : '',
       view);
-    made?.mount();
+    made?.mount(chartWidth);
   }
 
   private updateLive(state: State): void {
@@ -246,7 +251,7 @@ function reportProblems(report: State['report']): string[] {
     if (!isColumn(report[key])) problems.push(key);
   }
   for (const key of ['cores', 'workers', 'tasks', 'findings'] as const) {
-    if (!Array.isArray(report[key])) problems.push(key);
+    if (!Array.isArray(report[key]) && !(key === 'tasks' && isTaskColumns(report.tasks))) problems.push(key);
   }
   for (const key of ['wallSeconds', 'cpuSeconds', 'coresUsed', 'usableCpus'] as const) {
     if (typeof report[key] !== 'number') problems.push(key);

@@ -46,8 +46,8 @@ export class CoresUsedView {
     this.describe(data);
   }
 
-  measure(): void {
-    this.chart.measure();
+  measure(hint?: number): void {
+    this.chart.measure(hint);
   }
 
   mount(): void {

@@ -6,7 +6,7 @@
  * and blits that strip; everything is repainted when the time axis steps, buckets merge or drop,
  * the width or the theme changes.
  */
-import { guarded, h, place, setText, text } from '../dom';
+import { afterPaint, guarded, h, place, setText, text } from '../dom';
 import { CoreBuckets } from '../charts/buckets';
 import { drawTimeAxis, PLOT_LEFT, PLOT_RIGHT, sizeCanvas, WidthWatch } from '../charts/canvas';
 import { blend, onThemeChange, packed, palette, type Palette } from '../theme';
@@ -20,6 +20,7 @@ export class HeatmapView {
   private readonly canvas: HTMLCanvasElement;
   private readonly tooltip: HTMLElement;
   private readonly rows: { work: Text; other: Text; steal: Text }[] = [];
+  private readonly tbody: HTMLTableSectionElement;
   private readonly summary = text();
   private buckets: CoreBuckets | undefined;
   private domain: [number, number] = [0, 1];
@@ -32,20 +33,19 @@ export class HeatmapView {
   private readonly cleanup: (() => void)[] = [];
   private readonly watch: WidthWatch;
   private readonly redraw = guarded('the per-core heatmap', () => this.element, () => this.draw());
+  /** The text alternative, in the frame after the one that drew (it is not needed to paint). */
+  private readonly describeLater = afterPaint(guarded('the per-core heatmap', () => this.element, () => this.describe()));
 
   constructor(data: RunData) {
     this.data = data;
     const cores = data.cores.length;
     this.canvas = h('canvas', { role: 'img', class: 'heatmap-canvas', 'aria-label': 'Per-core utilization' });
     this.tooltip = h('div', { class: 'tooltip', hidden: true, 'aria-hidden': 'true' });
+    this.tbody = h('tbody');
     const table = h('table', { class: 'visually-hidden' },
       h('caption', {}, 'Average utilization per core'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Core'), h('th', { scope: 'col' }, 'Workload'), h('th', { scope: 'col' }, 'Other programs'), h('th', { scope: 'col' }, 'Steal'))),
-      h('tbody', {}, ...data.cores.map((_, c) => {
-        const row = { work: text('—'), other: text('—'), steal: text('—') };
-        this.rows.push(row);
-        return h('tr', { 'data-core': c }, h('th', { scope: 'row' }, `cpu${c}`), h('td', {}, row.work), h('td', {}, row.other), h('td', {}, row.steal));
-      })));
+      this.tbody);
     const wrap = cores > 0
       ? h('div', { class: 'canvas-wrap' }, this.canvas, this.tooltip)
       : h('p', { class: 'muted' }, 'No per-core samples were recorded for this run.');
@@ -62,14 +62,14 @@ export class HeatmapView {
       h('p', { class: 'visually-hidden' }, this.summary),
       table);
     this.watch = new WidthWatch(wrap, (width) => { this.width = width; this.buckets = undefined; this.redraw(); });
-    this.cleanup.push(() => this.watch.stop(), onThemeChange(() => { this.painted = ''; this.redraw(); }));
+    this.cleanup.push(() => this.watch.stop(), () => this.describeLater.cancel(), onThemeChange(() => { this.painted = ''; this.redraw(); }));
     this.canvas.addEventListener('pointermove', (event) => this.hover(event));
     this.canvas.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
   }
 
-  /** Reads the width once in the page; `mount` then draws, so the first frame shows it all. */
-  measure(): void {
-    this.watch.measure();
+  /** Takes the width the page will give the heatmap (`hint`), or reads it; `mount` then draws, so the first frame shows it all. */
+  measure(hint?: number): void {
+    this.watch.measure(hint);
   }
 
   mount(): void {
@@ -106,7 +106,7 @@ export class HeatmapView {
     buckets.sync(this.data);
     this.domain = timeDomain(this.data);
     if (!this.image || this.image.width !== plotW || this.image.height !== plotH) this.image = new ImageData(plotW, plotH);
-    const ctx = this.canvas.getContext('2d');
+    const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return;
     const p = palette();
     const dirty = buckets.takeDirty();
@@ -134,25 +134,33 @@ export class HeatmapView {
       for (let c = 0; c < cores; c += every) ctx.fillText(`cpu${c}`, PLOT_LEFT - 8, (c + 0.5) * rowDrawn);
       drawTimeAxis(ctx, this.domain, plotH / dpr, this.width, p);
     }
-    this.describe();
+    // The text alternative: at most once a second while live (screen readers, tests).
+    const now = performance.now();
+    if (!this.data.live || now - this.lastLabel >= 1000) {
+      this.lastLabel = now;
+      this.describeLater();
+    }
   }
 
-  /** The text alternative: updated at most once a second while live (screen readers, tests). */
+  /** The text alternative: the label, the summary and the per-core table. */
   private describe(): void {
-    const now = performance.now();
-    if (this.data.live && now - this.lastLabel < 1000) return;
-    this.lastLabel = now;
     const buckets = this.buckets;
     if (!buckets) return;
+    const cores = this.data.cores.length;
     let work = 0, other = 0, steal = 0;
-    this.rows.forEach((row, c) => {
+    for (let c = 0; c < cores; c++) {
+      let row = this.rows[c];
+      if (!row) {
+        row = { work: text('—'), other: text('—'), steal: text('—') };
+        this.rows.push(row);
+        this.tbody.append(h('tr', { 'data-core': c }, h('th', { scope: 'row' }, `cpu${c}`), h('td', {}, row.work), h('td', {}, row.other), h('td', {}, row.steal)));
+      }
       const [w, o, s] = buckets.coreMeans(c);
       work += w; other += o; steal += s;
       setText(row.work, percent(w));
       setText(row.other, percent(o));
       setText(row.steal, percent(s));
-    });
-    const cores = this.data.cores.length;
+    }
     const t = this.data.t;
     const span = t.length ? t[t.length - 1]! - t[0]! + this.data.sampleIntervalMs / 1000 : 0;
     const share = (v: number) => percent(v / Math.max(1, cores), 1);
@@ -223,7 +231,8 @@ function gap(rowPx: number, dpr: number): number {
 
 /**
  * Paints buckets `from`… (every pixel of their columns, track included, so a bucket whose
- * average went down is cleared); returns the pixel columns touched.
+ * average went down is cleared); returns the pixel columns touched. Each cell is a small bar
+ * filled from the bottom: workload, other programs, steal, then the track.
  */
 function paintBuckets(image: ImageData, buckets: CoreBuckets, domain: [number, number], rowPx: number, dpr: number, colours: CellColours, from: number): [number, number] {
   const px = new Uint32Array(image.data.buffer);
@@ -231,27 +240,30 @@ function paintBuckets(image: ImageData, buckets: CoreBuckets, domain: [number, n
   const bar = rowPx - gap(rowPx, dpr);
   const [start, end] = domain;
   const scale = width / Math.max(end - start, 1e-9);
-  const cell = new Float64Array(3);
+  const { cores, work, other, steal, samples, tStart, tEnd } = buckets;
+  const { work: cw, other: co, steal: cs, track: ct } = colours;
   let left = width;
   let right = 0;
   for (let slot = Math.max(0, from); slot < buckets.count; slot++) {
-    if (buckets.samples[slot] === 0) continue;
-    const x0 = Math.max(0, Math.round((buckets.tStart[slot]! - start) * scale));
-    const x1 = Math.min(width, Math.max(x0 + 1, Math.round((buckets.tEnd[slot]! - start) * scale)));
+    const n = samples[slot]!;
+    if (n === 0) continue;
+    const x0 = Math.max(0, Math.round((tStart[slot]! - start) * scale));
+    const x1 = Math.min(width, Math.max(x0 + 1, Math.round((tEnd[slot]! - start) * scale)));
     if (x1 <= x0) continue;
-    left = Math.min(left, x0);
-    right = Math.max(right, x1);
-    for (let c = 0; c < buckets.cores; c++) {
-      buckets.cell(slot, c, cell);
-      const w = cell[0]!, o = cell[1]!, s = cell[2]!;
+    if (x0 < left) left = x0;
+    if (x1 > right) right = x1;
+    const span = x1 - x0;
+    const inverse = 1 / n;
+    for (let c = 0; c < cores; c++) {
+      const k = slot * cores + c;
+      const w = work[k]! * inverse, o = other[k]! * inverse, s = steal[k]! * inverse;
       const t1 = Math.round(w * bar);
       const t2 = t1 + Math.round(Math.min(o, 1 - w) * bar);
       const t3 = t2 + Math.round(Math.max(0, Math.min(s, 1 - w - o)) * bar);
-      const bottom = c * rowPx + bar - 1; // pixel row of the cell's bottom
-      for (let k = 0; k < bar; k++) {
-        const colour = k < t1 ? colours.work : k < t2 ? colours.other : k < t3 ? colours.steal : colours.track;
-        const row = (bottom - k) * width;
-        for (let x = x0; x < x1; x++) px[row + x] = colour;
+      let at = (c * rowPx + bar - 1) * width + x0; // the cell's bottom row
+      for (let row = 0; row < bar; row++, at -= width) {
+        const colour = row < t1 ? cw : row < t2 ? co : row < t3 ? cs : ct;
+        for (let x = 0; x < span; x++) px[at + x] = colour;
       }
     }
   }

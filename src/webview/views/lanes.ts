@@ -9,11 +9,11 @@
  * keyboard focus changes.
  */
 import type { TaskRecord, WorkerSummary } from '../../core/report/model';
-import { guarded, h, place, setText, text } from '../dom';
+import { afterPaint, guarded, h, place, setText, text } from '../dom';
 import { drawTimeAxis, PLOT_LEFT as GUTTER, PLOT_RIGHT, sizeCanvas, WidthWatch } from '../charts/canvas';
 import { onThemeChange, palette, type Palette } from '../theme';
 import { bytes, fixed, percent, plural, seconds, site } from '../format';
-import { timeDomain, type RunData } from '../runData';
+import { timeDomain, type RunData, type TaskList } from '../runData';
 import { post } from '../vscodeApi';
 
 const AXIS = 20;
@@ -35,6 +35,9 @@ function workerLabel(worker: WorkerSummary, index: number): string {
   }
 }
 
+/** Layers of a lane, bottom to top: running time, failed tasks, pickling. */
+const RUNNING = 0, FAILED = 1, PICKLE = 2;
+
 export class LanesView {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
@@ -43,8 +46,14 @@ export class LanesView {
   private readonly tbody: HTMLTableSectionElement;
   private readonly rows: Text[][] = [];
   private data: RunData;
-  private lanes: Lane[] = [];
-  /** Tasks held in `lanes` (it may keep a few the store has already dropped). */
+  /**
+   * Each lane's task records, for hovering and the keyboard: built on first use, not to draw
+   * (drawing reads the task list field by field). Dropped by every full redraw.
+   */
+  private index: Lane[] | null = null;
+  /** Per lane, from what was drawn: tasks, pickling seconds, failed tasks (the table and the label). */
+  private stats = new Float64Array(0);
+  /** Tasks counted in `stats` (it may count a few the store has already dropped). */
   private held = 0;
   /** `data.tasksAppended` when the canvas was last drawn. */
   private drawnAppended = 0;
@@ -55,9 +64,12 @@ export class LanesView {
   private t0 = 0;
   private t1 = 1;
   private lastText = 0;
+  private described = false;
   private readonly cleanup: (() => void)[] = [];
   private readonly watch: WidthWatch;
   private readonly redraw = guarded('the worker lanes', () => this.element, () => this.draw());
+  /** The text alternative, in the frame after the one that drew (it is not needed to paint). */
+  private readonly describeLater = afterPaint(guarded('the worker lanes', () => this.element, () => this.describe()));
 
   constructor(data: RunData) {
     this.data = data;
@@ -85,7 +97,7 @@ export class LanesView {
         h('thead', {}, h('tr', {}, ...['Worker', 'Tasks', 'Busy', 'CPU', 'Pickling', 'Failed'].map((c) => h('th', { scope: 'col' }, c)))),
         this.tbody));
     this.watch = new WidthWatch(wrap, (width) => { this.width = width; this.redraw(); });
-    this.cleanup.push(() => this.watch.stop(), onThemeChange(() => { this.painted = ''; this.redraw(); }));
+    this.cleanup.push(() => this.watch.stop(), () => this.describeLater.cancel(), onThemeChange(() => { this.painted = ''; this.redraw(); }));
     this.canvas.addEventListener('pointermove', (event) => this.hover(event));
     this.canvas.addEventListener('pointerleave', () => { if (!this.focus || document.activeElement !== this.canvas) this.tooltip.hidden = true; });
     this.canvas.addEventListener('keydown', (event) => this.key(event));
@@ -97,9 +109,9 @@ export class LanesView {
     });
   }
 
-  /** Reads the width once in the page; `mount` then draws. */
-  measure(): void {
-    this.watch.measure();
+  /** Takes the width the page will give the lanes (`hint`), or reads it (one layout); `mount` then draws. */
+  measure(hint?: number): void {
+    this.watch.measure(hint);
   }
 
   mount(): void {
@@ -120,19 +132,15 @@ export class LanesView {
     return Math.max(6, Math.min(22, Math.floor(300 / Math.max(1, this.data.workers.length))));
   }
 
-  /** Rebuilds the lanes from the store's tasks. */
-  private index(): void {
-    this.lanes = this.data.workers.map((worker) => ({ worker, tasks: [], sorted: true }));
-    for (const task of this.data.tasks) this.add(task);
-    this.held = this.data.tasks.length;
-  }
-
-  private add(task: TaskRecord): void {
-    const lane = this.lanes[task.worker];
-    if (!lane) return;
-    const last = lane.tasks[lane.tasks.length - 1];
-    if (last && last.start > task.start) lane.sorted = false;
-    lane.tasks.push(task);
+  /** Each lane's task records (built now if a redraw dropped them). */
+  private lanes(): Lane[] {
+    if (!this.index) {
+      const lanes: Lane[] = this.data.workers.map((worker) => ({ worker, tasks: [], sorted: true }));
+      const tasks = this.data.tasks;
+      for (let i = 0; i < tasks.length; i++) add(lanes, tasks.record(i));
+      this.index = lanes;
+    }
+    return this.index;
   }
 
   private sorted(lane: Lane): TaskRecord[] {
@@ -159,41 +167,37 @@ export class LanesView {
     const p = palette();
     const plot = this.width - GUTTER - PLOT_RIGHT;
     const bar = laneH >= 10 ? laneH - 3 : laneH - 1;
+    const tasks = this.data.tasks;
     const fresh = this.data.tasksAppended - this.drawnAppended;
     const key = `${this.canvas.width}x${this.canvas.height} ${this.t0}-${this.t1} ${count}`;
-    const incremental = key === this.painted && fresh >= 0 && fresh <= this.data.tasks.length &&
-      this.held + fresh <= this.data.tasks.length * 1.25 + 1000;
+    const incremental = key === this.painted && fresh >= 0 && fresh <= tasks.length &&
+      this.held + fresh <= tasks.length * 1.25 + 1000;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const rects = new LaneRects(count, laneH, plot, this.t0, this.t1, dpr);
     if (incremental) {
-      const added = this.data.tasks.slice(this.data.tasks.length - fresh);
-      const perLane = new Map<number, TaskRecord[]>();
-      for (const task of added) {
-        this.add(task);
-        const list = perLane.get(task.worker) ?? [];
-        list.push(task);
-        perLane.set(task.worker, list);
+      for (let i = tasks.length - fresh; i < tasks.length; i++) this.count(rects, tasks, i);
+      this.held += fresh;
+      if (this.index) {
+        for (let i = tasks.length - fresh; i < tasks.length; i++) add(this.index, tasks.record(i));
+        this.data.workers.forEach((worker, l) => { if (this.index?.[l]) this.index[l].worker = worker; });
       }
-      this.held += added.length;
-      this.data.workers.forEach((worker, l) => { if (this.lanes[l]) this.lanes[l]!.worker = worker; });
-      for (const [l, tasks] of perLane) if (l < count) this.drawTasks(ctx, p, tasks, l * laneH, bar, plot, dpr);
+      rects.fill(ctx, p, bar);
     } else {
       this.painted = key;
-      this.index();
+      this.index = null;
+      this.stats = new Float64Array(count * 3);
       ctx.clearRect(0, 0, this.width, height);
       ctx.font = `${Math.min(11, p.fontSize)}px ${p.fontFamily}`;
       ctx.textBaseline = 'middle';
       ctx.textAlign = 'right';
       const labelEvery = Math.ceil(12 / laneH);
-      this.lanes.forEach((lane, l) => {
-        const y = l * laneH;
-        ctx.fillStyle = p.track;
-        ctx.fillRect(GUTTER, y, plot, bar);
-        if (l % labelEvery === 0) {
-          ctx.fillStyle = p.foreground;
-          ctx.fillText(workerLabel(lane.worker, l), GUTTER - 6, y + bar / 2);
-        }
-        this.drawTasks(ctx, p, lane.tasks, y, bar, plot, dpr);
-      });
+      ctx.fillStyle = p.track;
+      for (let l = 0; l < count; l++) ctx.fillRect(GUTTER, l * laneH, plot, bar);
+      ctx.fillStyle = p.foreground;
+      for (let l = 0; l < count; l += labelEvery) ctx.fillText(workerLabel(this.data.workers[l]!, l), GUTTER - 6, l * laneH + bar / 2);
+      for (let i = 0; i < tasks.length; i++) this.count(rects, tasks, i);
+      this.held = tasks.length;
+      rects.fill(ctx, p, bar);
       if (count === 0) {
         ctx.fillStyle = p.muted;
         ctx.textAlign = 'left';
@@ -210,67 +214,50 @@ export class LanesView {
       drawTimeAxis(ctx, [this.t0, this.t1], Math.max(laneH, laneH * count), this.width, p);
     }
     this.drawnAppended = this.data.tasksAppended;
-    this.describe();
+    const now = performance.now();
+    if (!this.described || !this.data.live || now - this.lastText >= 1000) {
+      this.lastText = now;
+      this.describeLater();
+    }
   }
 
-  /**
-   * Draws `tasks` (one lane's, in time order): running time, then failed tasks and the pickling
-   * segments on top; neighbours closer than a device pixel become one rectangle.
-   */
-  private drawTasks(ctx: CanvasRenderingContext2D, p: Palette, tasks: readonly TaskRecord[], y: number, bar: number, plot: number, dpr: number): void {
-    const px = 1 / dpr;
-    const left = GUTTER;
-    const right = GUTTER + plot;
-    const scale = plot / (this.t1 - this.t0);
-    const layers = [
-      { colour: p.workload, min: px, rects: [] as number[] },
-      { colour: p.failed, min: px, rects: [] as number[] },
-      { colour: p.pickle, min: MIN_PICKLE, rects: [] as number[] },
-    ];
-    const extend = (layer: (typeof layers)[number], from: number, to: number) => {
-      const x0 = Math.max(left, left + (from - this.t0) * scale);
-      const x1 = Math.min(right, Math.max(x0 + layer.min, left + (to - this.t0) * scale));
-      if (x1 <= left || x0 >= right) return;
-      const r = layer.rects;
-      if (r.length && x0 <= r[r.length - 1]! + px) r[r.length - 1] = Math.max(r[r.length - 1]!, x1);
-      else r.push(x0, x1);
-    };
-    for (const task of tasks) {
-      if (task.ok === false) extend(layers[1]!, task.start, task.end);
-      else {
-        extend(layers[0]!, task.start, task.end);
-        if (task.pickleSeconds > 0) extend(layers[2]!, task.start, Math.min(task.end, task.start + task.pickleSeconds));
-      }
-    }
-    for (const { colour, rects } of layers) {
-      if (!rects.length) continue;
-      ctx.fillStyle = colour;
-      for (let k = 0; k < rects.length; k += 2) ctx.fillRect(rects[k]!, y, rects[k + 1]! - rects[k]!, bar);
+  /** Task `i`: its rectangles, and the counts of its lane. */
+  private count(rects: LaneRects, tasks: TaskList, i: number): void {
+    const lane = tasks.worker(i);
+    if (!(lane >= 0 && lane < rects.lanes)) return;
+    const start = tasks.start(i), end = tasks.end(i), pickle = tasks.pickleSeconds(i);
+    const stats = this.stats;
+    stats[lane * 3]! += 1;
+    stats[lane * 3 + 1]! += pickle;
+    if (tasks.failed(i)) {
+      stats[lane * 3 + 2]! += 1;
+      rects.add(lane, FAILED, start, end, rects.px);
+    } else {
+      rects.add(lane, RUNNING, start, end, rects.px);
+      if (pickle > 0) rects.add(lane, PICKLE, start, Math.min(end, start + pickle), MIN_PICKLE);
     }
   }
 
   /** The label and the text alternative (at most once a second while live). */
   private describe(): void {
-    const now = performance.now();
-    if (this.data.live && now - this.lastText < 1000 && this.rows.length === this.lanes.length) return;
-    this.lastText = now;
+    this.described = true;
+    const workers = this.data.workers;
+    const lanes = Math.min(workers.length, this.stats.length / 3);
     let failedAll = 0;
-    this.lanes.forEach((lane, l) => {
+    for (let l = 0; l < lanes; l++) {
       let row = this.rows[l];
       if (!row) {
         row = [text(), text(), text(), text(), text(), text()];
         this.rows.push(row);
         this.tbody.append(h('tr', {}, h('th', { scope: 'row' }, row[0]!), ...row.slice(1).map((cell) => h('td', {}, cell))));
       }
-      let pickle = 0, failed = 0;
-      for (const task of lane.tasks) { pickle += task.pickleSeconds || 0; if (task.ok === false) failed++; }
+      const w = workers[l]!;
+      const tasks = this.stats[l * 3]!, pickle = this.stats[l * 3 + 1]!, failed = this.stats[l * 3 + 2]!;
       failedAll += failed;
-      const w = lane.worker;
-      const values = [workerLabel(w, l), String(w.tasks ?? lane.tasks.length), percent(w.busyShare), seconds(w.cpuSeconds), seconds(pickle), String(failed)];
+      const values = [workerLabel(w, l), String(w.tasks ?? tasks), percent(w.busyShare), seconds(w.cpuSeconds), seconds(pickle), String(failed)];
       values.forEach((v, k) => setText(row![k]!, v));
-    });
-    const lanes = this.lanes.length;
-    const busy = lanes ? this.data.workers.reduce((s, w) => s + (w.busyShare || 0), 0) / lanes : 0;
+    }
+    const busy = lanes ? workers.reduce((s, w) => s + (w.busyShare || 0), 0) / lanes : 0;
     this.canvas.setAttribute('aria-label', `Worker lanes: ${plural(lanes, 'worker')}, ${plural(this.data.tasksAppended, 'task')}` +
       (lanes ? `; workers were busy ${percent(busy)} of the time on average` : '') +
       (failedAll ? `; ${plural(failedAll, 'task')} failed` : '') + '.');
@@ -281,8 +268,9 @@ export class LanesView {
     const plot = rect.width - GUTTER - PLOT_RIGHT;
     const l = Math.floor((event.clientY - rect.top) / this.laneHeight());
     const x = event.clientX - rect.left;
-    const lane = this.lanes[l];
-    if (!lane || x < GUTTER) return null;
+    if (x < GUTTER || l < 0 || l >= this.data.workers.length) return null;
+    const lane = this.lanes()[l];
+    if (!lane) return null;
     const tasks = this.sorted(lane);
     // The first task that could be under the pointer, by bisection on start times.
     const t = this.t0 + ((x - 4 - GUTTER) / plot) * (this.t1 - this.t0);
@@ -309,7 +297,7 @@ export class LanesView {
 
   /** Fills and places the tooltip for a task; `announce` also tells screen readers. */
   private show(focus: Focus, announce = true): void {
-    const lane = this.lanes[focus.lane];
+    const lane = this.lanes()[focus.lane];
     if (!lane) return;
     const task = focus.task;
     const index = this.sorted(lane).indexOf(task);
@@ -337,16 +325,17 @@ export class LanesView {
   }
 
   private move(dLane: number, dIndex: number, to?: 'first' | 'last'): void {
-    if (this.lanes.length === 0) return;
+    const lanes = this.lanes();
+    if (lanes.length === 0) return;
     const current = this.focus ?? { lane: 0, task: null };
-    let l = Math.max(0, Math.min(this.lanes.length - 1, current.lane + dLane));
+    let l = Math.max(0, Math.min(lanes.length - 1, current.lane + dLane));
     // Skip lanes without tasks in the direction of travel.
-    while (this.lanes[l]!.tasks.length === 0 && dLane !== 0) {
+    while (lanes[l]!.tasks.length === 0 && dLane !== 0) {
       const next = l + Math.sign(dLane);
-      if (next < 0 || next >= this.lanes.length) break;
+      if (next < 0 || next >= lanes.length) break;
       l = next;
     }
-    const tasks = this.sorted(this.lanes[l]!);
+    const tasks = this.sorted(lanes[l]!);
     if (tasks.length === 0) { this.focus = null; this.announcer.textContent = 'This worker ran no tasks.'; return; }
     let index: number;
     if (to === 'first') index = 0;
@@ -382,5 +371,62 @@ export class LanesView {
     if (!action) return;
     event.preventDefault();
     action();
+  }
+}
+
+/** Adds a task to its lane's records (noting when they stop being in time order). */
+function add(lanes: Lane[], task: TaskRecord): void {
+  const lane = lanes[task.worker];
+  if (!lane) return;
+  const last = lane.tasks[lane.tasks.length - 1];
+  if (last && last.start > task.start) lane.sorted = false;
+  lane.tasks.push(task);
+}
+
+/**
+ * The rectangles of tasks, per layer: a lane's neighbours closer than a device pixel become one
+ * (in the order they come; a task that starts before the lane's last rectangle starts its own).
+ * Filled layer by layer, so pickling and failures are drawn over the running time.
+ */
+class LaneRects {
+  readonly px: number;
+  private readonly scale: number;
+  private readonly right: number;
+  /** Per layer: x0, x1, y of each rectangle. */
+  private readonly layers: number[][] = [[], [], []];
+  /** Per lane and layer: where its last rectangle is in the layer's list (-1: none yet). */
+  private readonly last: Int32Array;
+
+  constructor(readonly lanes: number, private readonly laneH: number, plot: number, private readonly t0: number, t1: number, dpr: number) {
+    this.px = 1 / dpr;
+    this.scale = plot / (t1 - t0);
+    this.right = GUTTER + plot;
+    this.last = new Int32Array(lanes * 3).fill(-1);
+  }
+
+  add(lane: number, layer: number, from: number, to: number, min: number): void {
+    const x0 = Math.max(GUTTER, GUTTER + (from - this.t0) * this.scale);
+    const x1 = Math.min(this.right, Math.max(x0 + min, GUTTER + (to - this.t0) * this.scale));
+    if (!(x1 > GUTTER && x0 < this.right)) return; // also NaN times
+    const rects = this.layers[layer]!;
+    const slot = lane * 3 + layer;
+    const j = this.last[slot]!;
+    if (j >= 0 && x0 >= rects[j]! && x0 <= rects[j + 1]! + this.px) {
+      if (x1 > rects[j + 1]!) rects[j + 1] = x1;
+      return;
+    }
+    this.last[slot] = rects.length;
+    rects.push(x0, x1, lane * this.laneH);
+  }
+
+  fill(ctx: CanvasRenderingContext2D, p: Palette, bar: number): void {
+    const colours = [p.workload, p.failed, p.pickle];
+    this.layers.forEach((rects, layer) => {
+      if (!rects.length) return;
+      ctx.fillStyle = colours[layer]!;
+      ctx.beginPath();
+      for (let k = 0; k < rects.length; k += 3) ctx.rect(rects[k]!, rects[k + 2]!, rects[k + 1]! - rects[k]!, bar);
+      ctx.fill();
+    });
   }
 }

@@ -13,7 +13,7 @@ import { renderNotices, renderVerdicts } from './notices';
 import { renderPool } from './pool';
 import { CARD_VERDICTS, SummaryView } from './summary';
 
-interface Part { what: string; element: HTMLElement; measure?(): void; mount?(): void; update?(data: RunData): void; destroy?(): void }
+interface Part { what: string; element: HTMLElement; measure?(width?: number): void; mount?(): void; update?(data: RunData): void; destroy?(): void }
 
 export class RunView {
   readonly element: HTMLElement;
@@ -40,9 +40,13 @@ export class RunView {
         report ? safely('the findings', () => renderFindings(Array.isArray(report.findings) ? report.findings : [])) : null));
   }
 
-  /** Call once the view is in the page: the charts draw in the same frame. */
-  mount(): void {
-    this.each((part) => part.measure?.());
+  /**
+   * Call once the view is in the page: the charts draw in the same frame. `width`: the width
+   * the charts will have (the run panel's, read before the view went in: no layout is forced);
+   * without it they read their own.
+   */
+  mount(width?: number): void {
+    this.each((part) => part.measure?.(width));
     this.each((part) => part.mount?.());
   }
 

@@ -57,7 +57,8 @@ export class SummaryView {
     const now = data.coresUsed[data.coresUsed.length - 1];
     let cpu = 0, task = 0, pickle = 0;
     for (const w of data.workers) cpu += w.cpuSeconds || 0;
-    for (const t of data.tasks) { task += Math.max(0, t.end - t.start); pickle += t.pickleSeconds || 0; }
+    const tasks = data.tasks;
+    for (let i = 0; i < tasks.length; i++) { task += Math.max(0, tasks.end(i) - tasks.start(i)); pickle += tasks.pickleSeconds(i); }
     this.set('wall', seconds(data.elapsed), 'so far');
     this.set('cpu', seconds(cpu), `in ${plural(data.workers.length, 'worker')} seen so far`);
     this.set('cores', `${fixed(now ?? 0, 1)} of ${data.usableCpus}`, `now · ${fixed(mean(data.coresUsed), 2)} on average`);
