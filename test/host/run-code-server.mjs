@@ -6,10 +6,14 @@
 // @vscode/test-electron's cache) and driven by headless chromium through playwright-core.
 // See shared/research/real-vscode-tests.md for why each workaround exists.
 //
-// Phases:
-//   1. mocha suites (out/test/host/suite) run inside the extension host via `extensionTestsPath`;
-//   2. as a user: the command palette opens the panel and its webview content is read back;
-//   3. the packaged .vsix installs with --install-extension and its commands are in the palette.
+// Phases (all by default; name some to run only those: `node test/host/run-code-server.mjs ui`):
+//   mocha      the suites in out/test/host/suite run inside the extension host (`extensionTestsPath`);
+//   ui         as a user: the palette opens the panel and its webview content is read back; an
+//              example runs from the palette through the pool pickers; Stop Run ends a pool that
+//              never finishes, checked through procfs;
+//   untrusted  Workspace Trust on and the folder not trusted: out/test/host/untrusted suites check
+//              that Run and Sweep refuse and start nothing while static checks still work;
+//   vsix       the packaged .vsix installs with --install-extension and its commands are in the palette.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -27,7 +31,7 @@ const CACHE = join(ROOT, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
 const ENTRY = join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const ARTIFACTS = join(ROOT, '.test-artifacts', 'host');
 let mochaSummary = 'no summary';
-const phases = process.argv.slice(2).length ? process.argv.slice(2) : ['mocha', 'ui', 'vsix'];
+const phases = process.argv.slice(2).length ? process.argv.slice(2) : ['mocha', 'ui', 'untrusted', 'vsix'];
 
 function log(message) {
   console.log(`[host] ${message}`);
@@ -105,14 +109,15 @@ function freePort() {
   });
 }
 
-async function startServer({ extensionsDir, extraArgs = [] }) {
+async function startServer({ extensionsDir, extraArgs = [], trust = false }) {
   const port = await freePort();
   const userData = mkdtempSync(join(tmpdir(), 'parascope-vscode-user-'));
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': trust,
+    'security.workspace.trust.startupPrompt': 'never',
     'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false,
     'telemetry.telemetryLevel': 'off',
@@ -120,7 +125,8 @@ async function startServer({ extensionsDir, extraArgs = [] }) {
     'git.openRepositoryInParentFolders': 'never',
   }));
   const args = [ENTRY, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userData, '--extensions-dir', extensionsDir, ...extraArgs];
+    ...(trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--user-data-dir', userData,
+    '--extensions-dir', extensionsDir, ...extraArgs];
   // Its own process group: killing only code-server's pid leaves the pty host and watchers behind.
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -239,11 +245,11 @@ async function findInFrames(page, selector, timeoutMs = 30_000) {
 
 // ── phases ───────────────────────────────────────────────────────────────────────────────────
 
-async function phaseMocha(browser, server, folder) {
+async function phaseMocha(browser, server, folder, entry = 'index.js') {
   const remote = (path) => `vscode-remote://${new URL(server.base).host}${path}`;
   const payload = [
     ['extensionDevelopmentPath', remote(ROOT)],
-    ['extensionTestsPath', remote(join(ROOT, 'out', 'test', 'host', 'index.js'))],
+    ['extensionTestsPath', remote(join(ROOT, 'out', 'test', 'host', entry))],
   ];
   const { page, exited } = await openWorkbench(browser, workbenchUrl(server.base, folder, payload));
   const timeout = new Promise((r) => setTimeout(() => r('timeout'), 20 * 60_000));
@@ -366,6 +372,17 @@ async function main() {
   } finally {
     server.stop();
     rmSync(extensionsDir, { recursive: true, force: true });
+  }
+  if (phases.includes('untrusted')) {
+    // Workspace Trust on, and the folder never trusted: Run and Sweep must refuse.
+    const untrustedExtensions = mkdtempSync(join(tmpdir(), 'parascope-untrusted-ext-'));
+    const untrusted = await startServer({ extensionsDir: untrustedExtensions, trust: true });
+    try {
+      results.push(`untrusted workspace: ${await phaseMocha(browser, untrusted, folder, 'untrusted.js')}`);
+    } finally {
+      untrusted.stop();
+      rmSync(untrustedExtensions, { recursive: true, force: true });
+    }
   }
   try {
     if (phases.includes('vsix')) results.push(await phaseVsix(browser, folder));
