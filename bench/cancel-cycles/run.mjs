@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 const require = createRequire(import.meta.url);
 const { startRun } = require(resolve('out/src/core/run/run.js'));
