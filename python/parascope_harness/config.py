@@ -5,7 +5,6 @@ as JSON in ``PARASCOPE_HARNESS_CONFIG``; spawned and forkserver children also ge
 it inside the preparation data (see ``spawnhooks``), forked children inherit
 the object itself.
 """
-import json
 import os
 
 ENV_VAR = "PARASCOPE_HARNESS_CONFIG"
@@ -33,10 +32,12 @@ class Config:
         self.main_pid = main_pid
 
     def to_json(self):
-        return json.dumps({name: getattr(self, name) for name in self.__slots__})
+        from parascope_harness import events
+        return events.dumps({name: getattr(self, name) for name in self.__slots__})
 
     @classmethod
     def from_json(cls, text):
+        import json
         data = json.loads(text)
         return cls(**{k: v for k, v in data.items() if k in cls.__slots__})
 

@@ -1,7 +1,9 @@
 """Per-process JSON-lines event log, kept off the workload's path.
 
-Each event becomes one JSON line when it is emitted (``task`` lines, the
-high-volume kind, through a preformatted template; see ``tasks``). In the main
+Each event becomes one JSON line (bytes, newline included) when it is emitted
+(``task`` lines, the high-volume kind, through preformatted templates; see
+``tasks``), encoded by ``dumps`` below rather than ``json``: importing ``json``
+costs a few milliseconds of every run's start-up. In the main
 process and in other children the lines go to a bounded deque that a daemon
 "harness thread" writes out every ~200 ms with one ``os.write`` (O_APPEND, so
 writers never interleave mid-line); when the deque is full, lines are dropped and
@@ -13,7 +15,6 @@ with ``add_periodic`` (hang watchdog, process limit).
 """
 import atexit
 import collections
-import json
 import os
 import signal
 import sys
@@ -52,13 +53,82 @@ def configure(events_dir, announce):
         os.register_at_fork(before=_before_fork, after_in_child=_after_fork_child)
 
 
+# --- JSON encoding ---------------------------------------------------------------------------
+
+def _json_module():
+    import json  # only for strings that need escaping and for unusual values
+    return json
+
+
+def _str(text):
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'
+    return _json_module().dumps(text)
+
+
+def _float(value):
+    if value != value:
+        return "NaN"
+    if value in (_INF, -_INF):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+_INF = float("inf")
+
+
+def dumps(obj):
+    """``json.dumps(obj, separators=(",", ":"), default=repr)``, for the few types events hold."""
+    t = type(obj)
+    if t is str:
+        return _str(obj)
+    if obj is None:
+        return "null"
+    if obj is True:
+        return "true"
+    if obj is False:
+        return "false"
+    if t is int:
+        return int.__repr__(obj)
+    if t is float:
+        return _float(obj)
+    if t is dict:
+        items = []
+        for key, value in obj.items():
+            if type(key) is not str:
+                if isinstance(key, str):
+                    key = str.__str__(key)
+                elif key is None or isinstance(key, (bool, int, float)):
+                    key = dumps(key).strip('"')
+                else:
+                    raise TypeError("keys must be str, int, float, bool or None, not %s"
+                                    % type(key).__name__)
+            items.append(_str(key) + ":" + dumps(value))
+        return "{" + ",".join(items) + "}"
+    if t is list or t is tuple:
+        return "[" + ",".join([dumps(item) for item in obj]) + "]"
+    if isinstance(obj, str):
+        return _str(str.__str__(obj))
+    if isinstance(obj, int):
+        return int.__repr__(obj)
+    if isinstance(obj, float):
+        return _float(float(obj))
+    if isinstance(obj, dict):
+        return dumps(dict(obj))
+    if isinstance(obj, (list, tuple)):
+        return dumps(list(obj))
+    return _str(repr(obj))
+
+
+# --- recording -----------------------------------------------------------------------------------
+
 def emit(event):
     """Record one event (a dict with at least "ev" and "t"; "pid" is added). Never raises."""
     if _state["dir"] is None:
         return
     event.setdefault("pid", _state["pid"])
     try:
-        line = json.dumps(event, separators=(",", ":"), default=repr)
+        line = (dumps(event) + "\n").encode("utf-8", "surrogateescape")
     except Exception as exc:
         internal_error("could not encode a %r event: %r" % (event.get("ev"), exc))
         return
@@ -66,7 +136,7 @@ def emit(event):
 
 
 def emit_line(line):
-    """Record one preformatted JSON line (without the newline)."""
+    """Record one preformatted JSON line (bytes, ending with a newline)."""
     if _state["dir"] is None:
         return
     announce = _state["announce"]
@@ -74,7 +144,7 @@ def emit_line(line):
         _state["announce"] = None
         announce()
     if _state["direct"]:
-        _write((line + "\n").encode("utf-8"))
+        _write(line)
         return
     if len(_buf) >= BUFFER_LIMIT:
         _state["dropped"] += 1
@@ -85,9 +155,17 @@ def emit_line(line):
 
 
 def set_direct():
-    """From now on write every line at once (pool worker processes; see the module docstring)."""
+    """From now on write every line at once (pool worker processes; see the module docstring).
+
+    Returns the events file's descriptor (None when nothing is recorded): pool workers
+    write their task lines to it themselves.
+    """
     flush()
     _state["direct"] = True
+    if _state["dir"] is None:
+        return None
+    _open()
+    return _state["fd"]
 
 
 def mark_announced():
@@ -186,18 +264,32 @@ def _write_batch():
     dropped = _state["dropped"]
     if dropped:
         _state["dropped"] = 0
-        lines.append(json.dumps({"ev": "dropped", "t": time.time(), "pid": _state["pid"],
-                                 "count": dropped}, separators=(",", ":")))
+        lines.append(b'{"ev":"dropped","t":%r,"pid":%d,"count":%d}\n'
+                     % (time.time(), _state["pid"], dropped))
     if lines:
-        _write(("\n".join(lines) + "\n").encode("utf-8"))
+        _write(b"".join(lines))
+
+
+def _open():
+    try:
+        if _state["fd"] is None:
+            path = os.path.join(_state["dir"], "events-%d.jsonl" % _state["pid"])
+            _state["fd"] = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except Exception as exc:
+        internal_error("could not write events: %r" % (exc,))
+        _state["dir"] = None
 
 
 def _write(data):
+    if _state["dir"] is None:
+        return
     try:
         fd = _state["fd"]
         if fd is None:
-            path = os.path.join(_state["dir"], "events-%d.jsonl" % _state["pid"])
-            fd = _state["fd"] = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            _open()
+            fd = _state["fd"]
+            if fd is None:
+                return
         while data:
             written = os.write(fd, data)
             data = data[written:]

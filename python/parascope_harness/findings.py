@@ -194,16 +194,18 @@ def _restore_notes(exc, pristine):
 def report_pool_task(exc, task, chunksize):
     """multiprocessing.Pool's task handler could not pickle ``task`` (a PoolTask)."""
     _restore_notes(exc, tuple(task[:5]))
-    job, i, func, args, kwds, meta = task
+    from parascope_harness.tasks import pool_meta
+    job, i, func, args, kwds, head = task
+    meta = pool_meta(job, i, func, args, head)
     base = i * chunksize if chunksize and (func.__name__ in ("mapstar", "starmapstar")) else None
     _report_call(exc, func, args, kwds, meta, "submit", base)
 
 
 def report_call_item(exc, item):
     """ProcessPoolExecutor's queue feeder could not pickle ``item`` (a _CallItem)."""
-    from parascope_harness.pools import executors
+    from parascope_harness.pools import process_executor
     meta = getattr(item.work_id, "meta", None)
-    _restore_notes(exc, executors.ORIGINAL_CALL_ITEM(int(item.work_id), item.fn, item.args,
+    _restore_notes(exc, process_executor.ORIGINAL_CALL_ITEM(int(item.work_id), item.fn, item.args,
                                                        item.kwargs))
     _report_call(exc, item.fn, item.args, item.kwargs, meta, "submit")
 
@@ -266,7 +268,7 @@ def _tolerant_load(data):
         def __setstate__(self, state):
             pass
 
-    ours = (tasks.pool_task_loaded, tasks.call_item_loaded)
+    ours = (tasks.pool_task_loaded, tasks.pool_map_loaded, tasks.call_item_loaded)
     missing = []
 
     class Tolerant(pickle.Unpickler):

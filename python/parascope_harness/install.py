@@ -1,17 +1,18 @@
 """Install the harness into a process: the main one, or a spawned/forkserver child.
 
 Forked children inherit everything already installed; ``events`` re-opens its
-file for the new pid. Order matters: the pool classes must be patched before the
-user's code imports them (``from concurrent.futures import ProcessPoolExecutor``).
+file for the new pid. ``multiprocessing`` and ``concurrent.futures`` are patched
+by post-import hooks (``hooks``) the moment the program imports them - before
+``from concurrent.futures import ProcessPoolExecutor`` can bind the class - so a
+program that never imports them does not pay for importing them.
 """
 import os
 
 from parascope_harness import config as configmod
-from parascope_harness import events, hang, lanes, procinfo, processes, state
+from parascope_harness import events, hang, hooks, lanes, procinfo, state
 
 
-def _patch_queue_feeder():
-    from multiprocessing import queues
+def _patch_queue_feeder(queues):
     original = queues.Queue._on_queue_feeder_error
 
     def _on_queue_feeder_error(e, obj):
@@ -30,12 +31,23 @@ def install(config, announce=None):
     state.config = config
     events.configure(config.events_dir, announce)
     hang.install()
-    processes.install()
     lanes.install()
-    from parascope_harness.pools import executors, mp_pool
-    mp_pool.install()
-    executors.install()
-    _patch_queue_feeder()
+    hooks.when_imported("multiprocessing.process", _install("processes", "install"))
+    for launcher in ("multiprocessing.popen_spawn_posix", "multiprocessing.popen_forkserver"):
+        hooks.when_imported(launcher, _install("processes", "install_launcher"))
+    hooks.when_imported("multiprocessing.queues", _patch_queue_feeder)
+    hooks.when_imported("multiprocessing.pool", _install("pools.mp_pool", "install"))
+    hooks.when_imported("concurrent.futures.thread", _install("pools.executors", "install_thread"))
+    hooks.when_imported("concurrent.futures.process", _install("pools.process_executor", "install"))
+    hooks.when_imported("concurrent.futures.interpreter",
+                        _install("pools.executors", "install_interpreter"))
+
+
+def _install(module_name, function):
+    def hook(module):
+        harness_module = __import__("parascope_harness." + module_name, fromlist=[function])
+        getattr(harness_module, function)(module)
+    return hook
 
 
 def install_main(config, argv):

@@ -42,9 +42,10 @@ def _pool_of(args):
 
 
 def _is_worker_target(target):
-    from multiprocessing import pool as mpool
+    mpool = sys.modules.get("multiprocessing.pool")
     cf_thread = sys.modules.get("concurrent.futures.thread")
-    return target is mpool.worker or (cf_thread is not None and target is cf_thread._worker)
+    return ((mpool is not None and target is mpool.worker)
+            or (cf_thread is not None and target is cf_thread._worker))
 
 
 def _tag(thread, start_frame):

@@ -51,8 +51,8 @@ def _cleanup():
 
 
 def _pool_worker_target(target):
-    from multiprocessing import pool as mpool
-    if target is mpool.worker:
+    mpool = sys.modules.get("multiprocessing.pool")
+    if mpool is not None and target is mpool.worker:
         return True
     cf_process = sys.modules.get("concurrent.futures.process")
     return cf_process is not None and target is cf_process._process_worker
@@ -66,6 +66,7 @@ def _before_start(proc, caller):
         pool_id = getattr(proc._args[0], "_parascope_pool", None)
         if pool_id is not None:
             proc._parascope_pool = pool_id
+            from parascope_harness.pools import workerside  # noqa: F401  (once, not in every forked worker)
     elif caller is not None and sites.direct_caller_is_user(caller):
         proc._parascope_site = sites.user_site(caller)
     if getattr(mp_process.current_process(), "_inheriting", False):
@@ -179,14 +180,14 @@ def _emit_worker(kind, pool_id):
                  "tid": threading.get_native_id(), "kind": "process"})
 
 
-def install():
+def install(module=None):
+    """Patch ``multiprocessing.process`` (a post-import hook: see ``hooks``)."""
     mp_process._cleanup = _cleanup
     mp_process.BaseProcess._bootstrap = _bootstrap
-    for name in ("popen_spawn_posix", "popen_forkserver"):
-        try:
-            module = __import__("multiprocessing." + name, fromlist=["set_spawning_popen"])
-        except ImportError:
-            continue
-        original = module.set_spawning_popen
-        _ORIGINAL_SET_SPAWNING_POPEN[name] = original
-        module.set_spawning_popen = _make_set_spawning_popen(original)
+
+
+def install_launcher(module):
+    """Patch ``multiprocessing.popen_spawn_posix`` / ``popen_forkserver`` (post-import hooks)."""
+    original = module.set_spawning_popen
+    _ORIGINAL_SET_SPAWNING_POPEN[module.__name__] = original
+    module.set_spawning_popen = _make_set_spawning_popen(original)

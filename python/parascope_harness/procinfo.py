@@ -25,7 +25,11 @@ def default_start_method():
 
     ``multiprocessing.get_start_method()`` would set the default context for good
     (a later ``set_start_method`` in user code would then fail), so read it instead.
+    Before the program has imported ``multiprocessing`` nothing can have changed the
+    platform's default, which is then named without importing it.
     """
+    if "multiprocessing.context" not in sys.modules:
+        return _platform_default()
     try:
         import multiprocessing
         method = multiprocessing.get_start_method(allow_none=True)
@@ -36,6 +40,18 @@ def default_start_method():
         return getattr(inner, "_name", None)
     except Exception:
         return None
+
+
+def _platform_default():
+    """``multiprocessing.context``'s choice of the default start method."""
+    if sys.platform in ("win32", "darwin"):
+        return "spawn"
+    if sys.version_info >= (3, 14):
+        import socket  # forkserver when file descriptors can be passed (reduction.HAVE_SEND_HANDLE)
+        can_send = (hasattr(socket, "CMSG_LEN") and hasattr(socket, "SCM_RIGHTS")
+                    and hasattr(socket.socket, "sendmsg"))
+        return "forkserver" if can_send else "fork"
+    return "fork"
 
 
 def announce(role, **extra):

@@ -20,14 +20,14 @@ _cache = {}
 
 
 def _library_dirs():
+    """The standard library's and installed packages' directories (without ``sysconfig``: its
+    import alone costs more than the whole walk)."""
     import site
-    import sysconfig
-    dirs = set()
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        try:
-            dirs.add(sysconfig.get_paths()[key])
-        except Exception:
-            pass
+    version = "python%d.%d" % sys.version_info[:2]
+    dirs = {os.path.dirname(os.__file__)}
+    for prefix in {sys.base_prefix, sys.base_exec_prefix}:
+        for libdir in {"lib", getattr(sys, "platlibdir", "lib")}:
+            dirs.add(os.path.join(prefix, libdir, version))
     try:
         dirs.update(site.getsitepackages())
     except Exception:
@@ -39,7 +39,7 @@ def _library_dirs():
     return tuple(os.path.normcase(os.path.realpath(d)) + os.sep for d in dirs if d)
 
 
-_LIBRARY_DIRS = []  # filled on first use: sysconfig/site are slow to import
+_LIBRARY_DIRS = []  # filled on first use
 _MACHINERY_NAMES = ("multiprocessing", "concurrent", "threading.py", "queue.py", "runpy.py")
 
 

@@ -1,27 +1,32 @@
 """Per-task records: what the parent attaches to a task, and what a worker measures.
 
-The parent attaches ``meta = (head, task_id, chunk)`` to each task, where ``head``
-is the JSON text ``"poolId":"…","site":{…}`` shared by every task of one
-submission (built once, spliced into each ``task`` line as is). For process pools
-it travels inside the pickled task (``PoolTask`` / ``CallItem`` reconstructors)
-and the stdlib objects are rebuilt when the worker unpickles it - so the worker
-calls the user's function directly, and no harness frame ever sits between the
-pool machinery and user code (tracebacks stay as they are). The reconstructor is
-the last thing unpickled, so it also marks the end of the task's deserialization:
-that is where the task's clock starts.
+The parent attaches the submission's ``head`` to each task: the JSON text
+``"poolId":"…","site":{…}`` as bytes, shared by every task of one submission
+(built once, spliced into each ``task`` line as is). For process pools it
+travels inside the pickled task (``PoolTask`` / ``CallItem`` reconstructors) and
+the stdlib objects are rebuilt when the worker unpickles it - so the worker calls
+the user's function directly, and no harness frame ever sits between the pool
+machinery and user code (tracebacks stay as they are). The reconstructor is the
+last thing unpickled, so it also marks the end of the task's deserialization:
+that is where the task's clock starts. Task ids and chunk sizes are worked out
+by the worker from the task itself, only when its line is written.
+
+Times are kept as integer nanoseconds and written as JSON numbers with an
+exponent (``1764449415810108123e-9``): formatting floats is the slowest part of
+this hot path, formatting integers is not.
 """
-import json
 import os
 import threading
-from time import perf_counter as _perf, thread_time as _cpu, time as _now
+from time import perf_counter_ns as _perf_ns, thread_time_ns as _cpu_ns, time_ns as _now_ns
 
 from parascope_harness import events, sites
 
 _local = threading.local()
-_recv = [0.0, 0, None]  # arrival time, size and bytes of the last pickled task this process received
+_recv = [0, 0, None]  # arrival (perf_counter_ns), size and bytes of the last task message received
 _proc = [None]  # the current task record of this (single-threaded) pool worker process
 _pid = [os.getpid()]
 _heads = {}
+MAPSTARS = []  # multiprocessing.pool's [mapstar, starmapstar], once that module is imported
 
 
 def _reset_after_fork():
@@ -35,49 +40,96 @@ if hasattr(os, "register_at_fork"):
 
 
 def head(pool_id, site):
-    """The shared JSON prefix of the ``task`` lines of one submission (cached)."""
+    """The shared JSON prefix (bytes) of the ``task`` lines of one submission (cached)."""
     key = (pool_id, site)
     text = _heads.get(key)
     if text is None:
-        text = _heads[key] = '"poolId":%s,"site":%s' % (
-            json.dumps(pool_id), json.dumps(sites.as_dict(site), separators=(",", ":")))
+        text = _heads[key] = ('"poolId":%s,"site":%s' % (
+            events.dumps(pool_id), events.dumps(sites.as_dict(site)))).encode("ascii")
     return text
 
 
 def describe_meta(meta):
-    """(pool_id, task_id, site tuple) of a task's meta - for findings, off the hot path."""
-    if not meta:
+    """(pool_id, task_id, site tuple) of a task's ``(head, task_id, chunk)`` - for findings only."""
+    if not meta or not meta[0]:
         return None, None, None
-    data = json.loads("{%s}" % meta[0])
+    import json
+    data = json.loads("{%s}" % meta[0].decode("ascii"))
     site = data.get("site")
-    return data.get("poolId"), meta[1], (site["file"], site["line"], site["function"]) if site else None
+    task_id = meta[1].decode("ascii") if isinstance(meta[1], bytes) else meta[1]
+    return data.get("poolId"), task_id, (site["file"], site["line"], site["function"]) if site else None
+
+
+def is_mapstar(func):
+    """``func`` is multiprocessing.pool's ``mapstar`` or ``starmapstar`` (by identity)."""
+    stars = MAPSTARS
+    return bool(stars) and (func is stars[0] or func is stars[1])
+
+
+def pool_meta(job, i, func, args, head_text):
+    """``(head, task_id, chunk)`` of a ``multiprocessing.Pool`` task."""
+    chunk = len(args[0][1]) if is_mapstar(func) else None
+    return (head_text, b"%d:%d" % (job, i), chunk)
 
 
 class PoolTask(tuple):
-    """``(job, i, func, args, kwds, meta)``: a multiprocessing.Pool task plus its metadata.
+    """``(job, i, func, args, kwds, head)``: a multiprocessing.Pool task plus its submission's head.
 
-    Pickles to the stdlib's 5-tuple (see ``pool_task_loaded``); ``task[:2]``, all the
-    pool's task handler looks at, is unchanged.
+    Pickles to a call of one of our reconstructors that rebuilds the stdlib's 5-tuple
+    (``task[:2]``, all the pool's task handler looks at, is unchanged). For ``map``-style
+    chunks the reconstructor stands in for ``mapstar``/``starmapstar``, which are then
+    not pickled: the message holds as many global references as without the harness
+    (each costs a module import lookup in the parent and in the worker).
     """
 
     __slots__ = ()
 
     def __reduce_ex__(self, protocol):
-        return (pool_task_loaded, tuple(self))
+        job, i, func, args, kwds, head_text = self
+        stars = MAPSTARS
+        if stars:
+            if func is stars[0]:
+                return (pool_map_loaded, (job, i, 0, args, kwds, head_text))
+            if func is stars[1]:
+                return (pool_map_loaded, (job, i, 1, args, kwds, head_text))
+        return (pool_task_loaded, (job, i, func, args, kwds, head_text))
 
     def __reduce__(self):
         return self.__reduce_ex__(2)
 
 
-def pool_task_loaded(job, i, func, args, kwds, meta):
-    """Unpickling side of ``PoolTask``: start the task's record, return the stdlib tuple."""
+def pool_task_loaded(job, i, func, args, kwds, head_text):
+    """Unpickling side of ``PoolTask``: start the task's record, return the stdlib tuple.
+
+    A worker's record is ``(head, job, i, chunk, start, cpu, loaded)``: ``chunk`` the
+    number of items of a map chunk (else None), ``start`` (``time_ns``) and ``cpu``
+    (``thread_time_ns``) where the task starts, ``loaded`` (``perf_counter_ns``) the
+    end of its unpickling.
+    """
+    chunk = len(args[0][1]) if is_mapstar(func) else None
     if _diagnosing:
-        _diagnosed_meta.append(meta)
+        _diagnosed_meta.append((head_text, b"%d:%d" % (job, i), chunk))
     else:
-        recv = _recv
-        _proc[0] = (meta, _now(), _cpu(), recv[1], _perf() - recv[0], "process")
-        recv[2] = None
+        _proc[0] = (head_text, job, i, chunk, _now_ns(), _cpu_ns(), _perf_ns())
+        _recv[2] = None
     return (job, i, func, args, kwds)
+
+
+def pool_map_loaded(job, i, star, args, kwds, head_text):
+    """``pool_task_loaded`` for a map chunk: ``star`` picks ``mapstar`` or ``starmapstar``."""
+    func = (MAPSTARS or _load_mapstars())[star]
+    if _diagnosing:
+        _diagnosed_meta.append((head_text, b"%d:%d" % (job, i), len(args[0][1])))
+    else:
+        _proc[0] = (head_text, job, i, len(args[0][1]), _now_ns(), _cpu_ns(), _perf_ns())
+        _recv[2] = None
+    return (job, i, func, args, kwds)
+
+
+def _load_mapstars():
+    from multiprocessing import pool
+    MAPSTARS[:] = [pool.mapstar, pool.starmapstar]
+    return MAPSTARS
 
 
 def call_item_loaded(work_id, fn, args, kwargs, meta):
@@ -86,24 +138,19 @@ def call_item_loaded(work_id, fn, args, kwargs, meta):
         _diagnosed_meta.append(meta)
         return None
     if meta is not None:
-        _start_received(meta)
-    from parascope_harness.pools import executors
-    return executors.ORIGINAL_CALL_ITEM(work_id, fn, args, kwargs)
+        _proc[0] = (meta, _now_ns(), _cpu_ns(), _perf_ns())
+        _recv[2] = None
+    from parascope_harness.pools import process_executor
+    return process_executor.ORIGINAL_CALL_ITEM(work_id, fn, args, kwargs)
 
 
 _diagnosing = False
 _diagnosed_meta = []
 
 
-def _start_received(meta):
-    recv = _recv
-    _proc[0] = (meta, _now(), _cpu(), recv[1], _perf() - recv[0], "process")
-    recv[2] = None
-
-
 def start_local(meta, kind):
     """Start a record in this thread for a task that was not pickled (thread/serial pools)."""
-    _local.cur = (meta, _now(), _cpu(), 0, 0.0, kind)
+    _local.cur = (meta, _now_ns(), _cpu_ns(), kind)
 
 
 def current():
@@ -119,34 +166,30 @@ def pending_receive():
     return _recv[2]
 
 
-# Times as epoch seconds to the microsecond, durations to 9 significant digits: float repr
-# is the slowest part of this hot path.
-_TASK_LINE = ('{"ev":"task","t":%s,%s,"taskId":"%s","pid":%d,"tid":%d,"kind":"%s","start":%.6f,'
-              '"end":%s,"cpuSeconds":%.9g,"argBytes":%d,"resultBytes":%d,"pickleSeconds":%.9g,'
-              '"ok":%s%s}')
+TASK_LINE = (b'{"ev":"task","t":%de-9,%s,"taskId":"%s",%s,"start":%de-9,"end":%de-9,'
+             b'"cpuSeconds":%de-9,"argBytes":%d,"resultBytes":%d,"pickleSeconds":%de-9,"ok":%s%s}\n')
 
 
-def task_line(rec, ok, error, result_bytes, result_pickle, end, cpu_end):
-    """The ``task`` event's JSON line (preformatted: this runs once per task)."""
-    meta, start, cpu0, arg_bytes, loads, kind = rec
-    extra = ""
+def tail(ok, error, chunk):
+    """``"ok"``'s value and the optional fields after it."""
+    extra = b""
     if error is not None:
-        extra = ',"error":' + json.dumps(error)
-    if meta[2] is not None:
-        extra += ',"chunk":%d' % meta[2]
-    end_text = "%.6f" % end
-    return _TASK_LINE % (
-        end_text, meta[0], meta[1], _pid[0], threading.get_native_id(), kind, start, end_text,
-        cpu_end - cpu0, arg_bytes, result_bytes, loads + result_pickle, "true" if ok else "false",
-        extra)
+        extra = b',"error":' + events.dumps(error).encode("ascii")
+    if chunk is not None:
+        extra += b',"chunk":%d' % chunk
+    return (b"true" if ok else b"false"), extra
 
 
-def finish(rec, ok, error, result_bytes=0, result_pickle=0.0, end=None, cpu_end=None):
-    """Emit the ``task`` event for ``rec`` (thread and serial pools; workers use ``task_line``)."""
-    if events.enabled():
-        events.emit_line(task_line(rec, ok, error, result_bytes, result_pickle,
-                                   _now() if end is None else end,
-                                   _cpu() if cpu_end is None else cpu_end))
+def finish(rec, ok, error):
+    """Emit the ``task`` event for a thread/serial/interpreter record (``start_local``)."""
+    if not events.enabled():
+        return
+    end, cpu_end = _now_ns(), _cpu_ns()
+    meta, start, cpu0, kind = rec
+    ident = b'"pid":%d,"tid":%d,"kind":"%s"' % (_pid[0], threading.get_native_id(), kind.encode())
+    ok_text, extra = tail(ok, error, meta[2])
+    events.emit_line(TASK_LINE % (end, meta[0], meta[1], ident, start, end, cpu_end - cpu0, 0, 0, 0,
+                                  ok_text, extra))
 
 
 def describe_error(exc):

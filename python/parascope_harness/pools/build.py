@@ -9,21 +9,27 @@ import sys
 from parascope_harness import events, sites
 from parascope_harness.pools import plan as planmod
 
-_ORIGINAL_INIT = {}
+_MODULES = {"multiprocessing.Pool": "multiprocessing.pool", "ThreadPool": "multiprocessing.pool",
+            "ProcessPoolExecutor": "concurrent.futures.process",
+            "ThreadPoolExecutor": "concurrent.futures.thread",
+            "InterpreterPoolExecutor": "concurrent.futures.interpreter"}
 
 
-def _originals():
-    if not _ORIGINAL_INIT:
-        from parascope_harness.pools import executors, mp_pool
-        _ORIGINAL_INIT.update({
-            "multiprocessing.Pool": mp_pool.ORIGINAL_POOL.__init__,
-            "ThreadPool": mp_pool.ORIGINAL_THREADPOOL.__init__,
-            "ProcessPoolExecutor": executors.ORIGINAL_PPE.__init__,
-            "ThreadPoolExecutor": executors.ORIGINAL_TPE.__init__,
-        })
-        if executors.ORIGINAL_IPE is not None:
-            _ORIGINAL_INIT["InterpreterPoolExecutor"] = executors.ORIGINAL_IPE.__init__
-    return _ORIGINAL_INIT
+def original(api):
+    """The stdlib class of ``api``; importing its module applies our patches (``hooks``)."""
+    __import__(_MODULES[api])
+    if api in planmod.POOL_API:
+        from parascope_harness.pools import mp_pool
+        return mp_pool.ORIGINAL_POOL if api == "multiprocessing.Pool" else mp_pool.ORIGINAL_THREADPOOL
+    from parascope_harness.pools import executors
+    return executors.ORIGINAL[api]
+
+
+def built(api, chunked=False):
+    """The class of a pool of ``api`` that the harness builds itself."""
+    original(api)
+    from parascope_harness.pools import executors
+    return executors.BUILT[api + "+chunks" if chunked else api]
 
 
 def construct(cls, patched, api, args, kwargs):
@@ -31,8 +37,7 @@ def construct(cls, patched, api, args, kwargs):
     site = sites.user_site(sys._getframe(2))
     obj = None
     try:
-        init = _originals()[api]
-        bound = planmod.bind(init, args, kwargs)
+        bound = planmod.bind(original(api).__init__, args, kwargs)
         if bound is None:
             return object.__new__(cls)  # bad arguments: let the stdlib __init__ raise its own error
         plan = planmod.make_plan(api, bound, site)
@@ -52,7 +57,7 @@ def construct(cls, patched, api, args, kwargs):
 
 def _build(plan, instr):
     """Construct the effective pool for a replaced plan (errors here are the pool's own)."""
-    from parascope_harness.pools import executors, mp_pool, serial
+    from parascope_harness.pools import serial
     args = plan.args
     eff = plan.effective
     kind, workers, method, chunk = eff["kind"], eff["workers"], eff["startMethod"], eff["chunksize"]
@@ -64,36 +69,36 @@ def _build(plan, instr):
             ctx = multiprocessing.get_context(method)
     if plan.api in planmod.POOL_API:
         if kind == "process":
+            from parascope_harness.pools import mp_pool
             cls = mp_pool.ChunkedPool if chunk else mp_pool.BuiltPool
-            return _init(cls, mp_pool.ORIGINAL_POOL, instr, chunk, processes=workers,
+            return _init(cls, original("multiprocessing.Pool"), instr, chunk, processes=workers,
                          initializer=initializer, initargs=initargs,
                          maxtasksperchild=args.get("maxtasksperchild"), context=ctx)
         if kind == "thread":
+            from parascope_harness.pools import mp_pool
             cls = mp_pool.ChunkedThreadPool if chunk else mp_pool.BuiltThreadPool
-            return _init(cls, mp_pool.ORIGINAL_THREADPOOL, instr, chunk, processes=workers,
+            return _init(cls, original("ThreadPool"), instr, chunk, processes=workers,
                          initializer=initializer, initargs=initargs)
         if kind == "serial":
             return serial.ExecutorPool(serial.SerialExecutor(instr, initializer, initargs), instr)
-        executor = _init(executors.BUILT["InterpreterPoolExecutor"], executors.ORIGINAL_IPE, instr,
+        executor = _init(built("InterpreterPoolExecutor"), original("InterpreterPoolExecutor"), instr,
                          None, max_workers=workers, initializer=initializer, initargs=initargs)
         return serial.ExecutorPool(executor, instr)
     if kind == "process":
         extra = {}
         if args.get("max_tasks_per_child") is not None:
             extra["max_tasks_per_child"] = args["max_tasks_per_child"]
-        cls = executors.BUILT["ProcessPoolExecutor+chunks" if chunk else "ProcessPoolExecutor"]
-        return _init(cls, executors.ORIGINAL_PPE, instr, chunk, max_workers=workers,
-                     mp_context=ctx, initializer=initializer, initargs=initargs, **extra)
+        return _init(built("ProcessPoolExecutor", chunk), original("ProcessPoolExecutor"), instr,
+                     chunk, max_workers=workers, mp_context=ctx, initializer=initializer,
+                     initargs=initargs, **extra)
     if kind == "serial":
         return serial.SerialExecutor(instr, initializer, initargs)
     extra = {}
     if args.get("thread_name_prefix"):
         extra["thread_name_prefix"] = args["thread_name_prefix"]
-    if kind == "thread":
-        return _init(executors.BUILT["ThreadPoolExecutor"], executors.ORIGINAL_TPE, instr, None,
-                     max_workers=workers, initializer=initializer, initargs=initargs, **extra)
-    return _init(executors.BUILT["InterpreterPoolExecutor"], executors.ORIGINAL_IPE, instr, None,
-                 max_workers=workers, initializer=initializer, initargs=initargs, **extra)
+    api = "ThreadPoolExecutor" if kind == "thread" else "InterpreterPoolExecutor"
+    return _init(built(api), original(api), instr, None, max_workers=workers,
+                 initializer=initializer, initargs=initargs, **extra)
 
 
 def _init(cls, original, instr, chunk, **kwargs):

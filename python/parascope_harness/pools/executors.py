@@ -1,92 +1,32 @@
-"""Instrumented ``ProcessPoolExecutor``, ``ThreadPoolExecutor`` and (3.14+) ``InterpreterPoolExecutor``.
+"""Instrumented ``ThreadPoolExecutor`` and (3.14+) ``InterpreterPoolExecutor``, and what all
+executors share (``ProcessPoolExecutor`` is in ``process_executor``).
 
-As for ``multiprocessing.Pool``, no public method is overridden; ``__setattr__``
+Each is patched when its ``concurrent.futures`` submodule is first imported. As
+for ``multiprocessing.Pool``, no public method is overridden; ``__setattr__``
 swaps internal containers while the stdlib ``__init__`` assigns them:
 
-- ProcessPoolExecutor ``_work_ids``: ``submit`` puts each work id there in the
-  user's thread -> capture the line, wrap the id in ``ExecJob`` carrying metadata;
-  the module's ``_CallItem`` is patched so the metadata travels to the worker.
-- ProcessPoolExecutor ``_call_queue``: its class gains an ``_on_queue_feeder_error``
-  that diagnoses what could not be pickled before the stdlib sets the future's error.
-- Thread/Interpreter executors ``_work_queue``: ``put`` (user thread) tags the work
-  item, the worker thread's next ``get`` times the previous one.
+- ``_work_queue``: ``put`` (user thread) tags the work item, the worker thread's
+  next ``get`` times the previous one.
 - InterpreterPoolExecutor pickles in ``submit`` itself (plain ``pickle``): the
   ``_shutdown_lock`` it holds meanwhile is observed on exit to diagnose failures.
 """
-import functools
 import queue
 import sys
-
-from concurrent.futures import process as cf_process
-from concurrent.futures import thread as cf_thread
 
 from parascope_harness import events, sites, tasks
 from parascope_harness.pools import plan as planmod
 
-try:  # Python 3.14+
-    from concurrent.futures import interpreter as cf_interpreter
-except ImportError:
-    cf_interpreter = None
-
-ORIGINAL_PPE = cf_process.ProcessPoolExecutor
-ORIGINAL_TPE = cf_thread.ThreadPoolExecutor
-ORIGINAL_IPE = getattr(cf_interpreter, "InterpreterPoolExecutor", None)
-ORIGINAL_CALL_ITEM = cf_process._CallItem
-ORIGINAL_SAFE_QUEUE = cf_process._SafeQueue
+ORIGINAL_TPE = None
+ORIGINAL_IPE = None
+_PATCHED = {}  # api -> patched class
+ORIGINAL = {}  # api -> stdlib class
+BUILT = {}  # api -> class for pools built by the harness (see ``build``)
 
 
-class ExecJob(int):
-    """A ProcessPoolExecutor work id that also carries the task's metadata (parent side only)."""
-
-    meta = None
-
-
-class CallItem(ORIGINAL_CALL_ITEM):
-    """``_CallItem`` whose pickle carries the metadata and rebuilds a stdlib ``_CallItem``."""
-
-    def __reduce_ex__(self, protocol):
-        meta = getattr(self.work_id, "meta", None)
-        return (tasks.call_item_loaded, (int(self.work_id), self.fn, self.args, self.kwargs, meta))
-
-
-CallItem.__module__ = ORIGINAL_CALL_ITEM.__module__
-CallItem.__qualname__ = CallItem.__name__ = "_CallItem"
-
-
-class WorkIds(queue.Queue):
-    """ProcessPoolExecutor._work_ids: submissions pass here in the user's thread."""
-
-    instr = None
-
-    def put(self, item, block=True, timeout=None):
-        instr = self.instr
-        if instr is not None and type(item) is int:
-            job = ExecJob(item)
-            job.meta = (tasks.head(instr.pool_id, sites.user_site()), str(item), _chunk_of(instr, item))
-            item = job
-        queue.Queue.put(self, item, block, timeout)
-
-
-def _chunk_of(instr, work_id):
-    executor = instr.pool_ref() if instr.pool_ref else None
-    item = executor._pending_work_items.get(work_id) if executor is not None else None
-    fn = getattr(item, "fn", None)
-    if isinstance(fn, functools.partial) and fn.func is cf_process._process_chunk:
-        return len(item.args[0])
-    return None
-
-
-class CallQueue(ORIGINAL_SAFE_QUEUE):
-    """ProcessPoolExecutor._call_queue (class swapped in place): diagnose feeder failures."""
-
-    def _on_queue_feeder_error(self, e, obj):
-        if isinstance(obj, ORIGINAL_CALL_ITEM):
-            try:
-                from parascope_harness import findings
-                findings.report_call_item(e, obj)
-            except Exception as err:
-                events.internal_error("diagnosing a call that failed to pickle: %r" % (err,))
-        ORIGINAL_SAFE_QUEUE._on_queue_feeder_error(self, e, obj)
+def register(api, patched, original):
+    _PATCHED[api] = patched
+    ORIGINAL[api] = original
+    BUILT[api] = type(patched.__name__, (planmod.Built, patched), {"__module__": patched.__module__})
 
 
 class WorkQueue(queue.SimpleQueue):
@@ -99,8 +39,8 @@ class WorkQueue(queue.SimpleQueue):
         instr = self.instr
         work = item[0] if type(item) is tuple else item
         if instr is not None and work is not None and hasattr(work, "future"):
-            work._parascope_meta = (tasks.head(instr.pool_id, sites.user_site()), str(next(instr.tasks)),
-                                    None)
+            work._parascope_meta = (tasks.head(instr.pool_id, sites.user_site()),
+                                    b"%d" % next(instr.tasks), None)
         queue.SimpleQueue.put(self, item, block, timeout)
 
     def get(self, block=True, timeout=None):
@@ -173,21 +113,6 @@ def _interpreter_submit_failed(exc, frame):
 
 # --- __setattr__ hooks ---------------------------------------------------------------------------
 
-def _hook_work_ids(ex, instr, value):
-    instr.attach(ex)
-    q = WorkIds()
-    q.instr = instr
-    return q
-
-
-def _hook_call_queue(ex, instr, value):
-    if type(value) is not ORIGINAL_SAFE_QUEUE:
-        return value
-    value.__class__ = CallQueue
-    value._parascope_pool = instr.pool_id
-    return value
-
-
 def _hook_work_queue(ex, instr, value):
     instr.attach(ex)
     q = WorkQueue()
@@ -196,7 +121,7 @@ def _hook_work_queue(ex, instr, value):
     return q
 
 
-def _hook_shutdown(ex, instr, value):
+def hook_shutdown(ex, instr, value):
     if value:
         instr.end("shutdown")
     return value
@@ -206,71 +131,62 @@ def _hook_interpreter_lock(ex, instr, value):
     return _ObservedLock(value, _interpreter_submit_failed)
 
 
-_PROCESS_HOOKS = {"_work_ids": _hook_work_ids, "_call_queue": _hook_call_queue,
-                  "_shutdown_thread": _hook_shutdown}
-_THREAD_HOOKS = {"_work_queue": _hook_work_queue, "_shutdown": _hook_shutdown}
+_THREAD_HOOKS = {"_work_queue": _hook_work_queue, "_shutdown": hook_shutdown}
 _INTERPRETER_HOOKS = dict(_THREAD_HOOKS, _shutdown_lock=_hook_interpreter_lock)
 
 
-def _new_for(api):
+def new_for(api):
     def __new__(cls, *args, **kwargs):
         from parascope_harness.pools import build
         return build.construct(cls, _PATCHED[api], api, args, kwargs)
     return __new__
 
 
-class ProcessPoolExecutor(ORIGINAL_PPE):
-    __setattr__ = planmod.setattr_with(_PROCESS_HOOKS)
-    __new__ = _new_for("ProcessPoolExecutor")
-
-
-class ThreadPoolExecutor(ORIGINAL_TPE):
-    __setattr__ = planmod.setattr_with(_THREAD_HOOKS)
-    __new__ = _new_for("ThreadPoolExecutor")
-
-
-_PATCHED = {"ProcessPoolExecutor": ProcessPoolExecutor, "ThreadPoolExecutor": ThreadPoolExecutor}
-
-if ORIGINAL_IPE is not None:
-    class InterpreterPoolExecutor(ORIGINAL_IPE):
-        __setattr__ = planmod.setattr_with(_INTERPRETER_HOOKS)
-        __new__ = _new_for("InterpreterPoolExecutor")
-
-    _PATCHED["InterpreterPoolExecutor"] = InterpreterPoolExecutor
-
-
-class _Chunked:
-    """Applies ``--chunksize`` to ProcessPoolExecutor.map (only used when it is given)."""
-
-    _chunksize = 1
-
-    def map(self, fn, *iterables, timeout=None, chunksize=1, **kwargs):
-        return ORIGINAL_PPE.map(self, fn, *iterables, timeout=timeout, chunksize=self._chunksize,
-                                **kwargs)
-
-
-BUILT = {}
-for _api, _cls in list(_PATCHED.items()):
-    _name = _cls.__name__
-    _cls.__module__ = "concurrent.futures." + {"ProcessPoolExecutor": "process",
-                                               "ThreadPoolExecutor": "thread",
-                                               "InterpreterPoolExecutor": "interpreter"}[_api]
-    _built = type(_name, (planmod.Built, _cls), {"__module__": _cls.__module__})
-    BUILT[_api] = _built
-    if _api == "ProcessPoolExecutor":
-        BUILT["ProcessPoolExecutor+chunks"] = type(_name, (_Chunked, _built),
-                                                   {"__module__": _cls.__module__})
-
-
 def patched(api):
     return _PATCHED[api]
 
 
-def install():
-    import concurrent.futures as cf
-    cf_process.ProcessPoolExecutor = cf.ProcessPoolExecutor = ProcessPoolExecutor
-    cf_thread.ThreadPoolExecutor = cf.ThreadPoolExecutor = ThreadPoolExecutor
-    cf_process._CallItem = CallItem
-    if ORIGINAL_IPE is not None:
-        cf_interpreter.InterpreterPoolExecutor = cf.InterpreterPoolExecutor = _PATCHED[
-            "InterpreterPoolExecutor"]
+def install_thread(cf_thread):
+    """Patch ``concurrent.futures.thread`` (a post-import hook: see ``hooks``)."""
+    global ORIGINAL_TPE
+    if ORIGINAL_TPE is not None:
+        return
+    ORIGINAL_TPE = cf_thread.ThreadPoolExecutor
+
+    class ThreadPoolExecutor(ORIGINAL_TPE):
+        __setattr__ = planmod.setattr_with(_THREAD_HOOKS)
+        __new__ = new_for("ThreadPoolExecutor")
+
+    ThreadPoolExecutor.__module__ = "concurrent.futures.thread"
+    ThreadPoolExecutor.__qualname__ = "ThreadPoolExecutor"
+    register("ThreadPoolExecutor", ThreadPoolExecutor, ORIGINAL_TPE)
+    cf_thread.ThreadPoolExecutor = ThreadPoolExecutor
+    set_on_package("ThreadPoolExecutor", ThreadPoolExecutor)
+
+
+def install_interpreter(cf_interpreter):
+    """Patch ``concurrent.futures.interpreter`` (3.14+; a post-import hook)."""
+    global ORIGINAL_IPE
+    original = getattr(cf_interpreter, "InterpreterPoolExecutor", None)
+    if original is None or ORIGINAL_IPE is not None:
+        return
+    if ORIGINAL_TPE is not None and original.__bases__ == (_PATCHED["ThreadPoolExecutor"],):
+        # defined after our thread patch: it must derive from the stdlib's class, as without us
+        original.__bases__ = (ORIGINAL_TPE,)
+    ORIGINAL_IPE = original
+
+    class InterpreterPoolExecutor(ORIGINAL_IPE):
+        __setattr__ = planmod.setattr_with(_INTERPRETER_HOOKS)
+        __new__ = new_for("InterpreterPoolExecutor")
+
+    InterpreterPoolExecutor.__module__ = "concurrent.futures.interpreter"
+    InterpreterPoolExecutor.__qualname__ = "InterpreterPoolExecutor"
+    register("InterpreterPoolExecutor", InterpreterPoolExecutor, ORIGINAL_IPE)
+    cf_interpreter.InterpreterPoolExecutor = InterpreterPoolExecutor
+    set_on_package("InterpreterPoolExecutor", InterpreterPoolExecutor)
+
+
+def set_on_package(name, cls):
+    package = sys.modules.get("concurrent.futures")
+    if package is not None and name in vars(package):  # else its lazy __getattr__ finds ours
+        setattr(package, name, cls)

@@ -28,7 +28,7 @@ RUN, CLOSE, TERMINATE = mpool.RUN, mpool.CLOSE, mpool.TERMINATE
 # --- parent side ------------------------------------------------------------------------------
 
 class TaskQueue(queue.SimpleQueue):
-    """Pool._taskqueue: capture the submitting line, tag every task with its metadata."""
+    """Pool._taskqueue: capture the submitting line, tag every task with its submission's head."""
 
     instr = None
 
@@ -36,26 +36,23 @@ class TaskQueue(queue.SimpleQueue):
         instr = self.instr
         if item is not None and instr is not None:
             taskseq, set_length = item
-            item = (_tagged(instr, taskseq, sites.user_site()), set_length)
+            site = sites.user_site()
+            item = (_tagged(instr, taskseq, (tasks.head(instr.pool_id, site),), site), set_length)
         queue.SimpleQueue.put(self, item, block, timeout)
 
 
-def _tagged(instr, taskseq, site):
-    head = tasks.head(instr.pool_id, site)
-    first = True
-    for task in taskseq:
-        if first:
-            first = False
-            pool = instr.pool_ref() if instr.pool_ref else None
-            result = dict.get(pool._cache, task[0]) if pool is not None else None
-            if result is not None:
-                result._parascope_site = site  # the hang report names the oldest unfinished job
-        func = task[2]
-        chunk = len(task[3][0][1]) if func is mpool.mapstar or func is mpool.starmapstar else None
-        tagged = tasks.PoolTask((task[0], task[1], func, task[3], task[4],
-                                 (head, "%s:%s" % (task[0], task[1]), chunk)))
-        instr.last_task = tagged
-        yield tagged
+def _tagged(instr, taskseq, head, site, new=tuple.__new__, cls=tasks.PoolTask):
+    """The tasks as ``PoolTask``s (iterated by the pool's task handler thread)."""
+    tasks_ = iter(taskseq)
+    for task in tasks_:
+        pool = instr.pool_ref() if instr.pool_ref else None
+        result = dict.get(pool._cache, task[0]) if pool is not None else None
+        if result is not None:
+            result._parascope_site = site  # the hang report names the oldest unfinished job
+        yield new(cls, task + head)
+        break
+    for task in tasks_:
+        yield new(cls, task + head)
 
 
 class TrackingCache(mpool._PoolCache):
@@ -73,13 +70,24 @@ class TrackingCache(mpool._PoolCache):
         return dict.__getitem__(self, key)
 
 
+def _failed_task(key):
+    """The task the pool's task handler failed to send: a local of its frame (``_handle_tasks``)."""
+    frame = sys._getframe(2)
+    for _ in range(3):
+        if frame is None:
+            break
+        task = frame.f_locals.get("task")
+        if type(task) is tasks.PoolTask and task[0] == key:
+            return task
+        frame = frame.f_back
+    return None
+
+
 def _send_failed(cache, key):
     exc = sys.exc_info()[1]
-    instr = cache.instr
-    task = instr.last_task
-    if task is None or task[0] != key:
+    task = _failed_task(key)
+    if task is None:
         return
-    instr.last_task = None
     try:
         from parascope_harness import findings
         result = dict.get(cache, key)
@@ -133,7 +141,8 @@ class ThreadInQueue(queue.SimpleQueue):
         task = queue.SimpleQueue.get(self, block, timeout)
         if type(task) is tasks.PoolTask:
             if tasks.worker_kind() is not None:  # not terminate() draining the queue
-                tasks.start_local(task[5], "thread")
+                tasks.start_local(tasks.pool_meta(task[0], task[1], task[2], task[3], task[5]),
+                                  "thread")
             return task[:5]
         return task
 
@@ -260,6 +269,8 @@ for _cls in (ThreadPool, BuiltThreadPool, ChunkedThreadPool):
     _cls.__module__, _cls.__qualname__, _cls.__name__ = "multiprocessing.pool", "ThreadPool", "ThreadPool"
 
 
-def install():
+def install(module=None):
+    """Patch ``multiprocessing.pool`` (a post-import hook: see ``hooks``)."""
+    tasks.MAPSTARS[:] = [mpool.mapstar, mpool.starmapstar]
     mpool.Pool = Pool
     mpool.ThreadPool = ThreadPool

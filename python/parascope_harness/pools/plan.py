@@ -39,7 +39,7 @@ def default_workers(api, kind):
 class PoolInstr:
     """The harness's own state for one pool, kept off the pool's namespace."""
 
-    __slots__ = ("pool_id", "api", "kind", "site", "pool_ref", "progress", "last_task",
+    __slots__ = ("pool_id", "api", "kind", "site", "pool_ref", "progress",
                  "dead_workers", "ended", "tasks", "reported_exits", "__weakref__")
 
     def __init__(self, api, kind, site):
@@ -49,7 +49,6 @@ class PoolInstr:
         self.site = site
         self.pool_ref = None
         self.progress = 0
-        self.last_task = None
         self.dead_workers = []
         self.ended = False
         self.tasks = itertools.count(1)
@@ -79,19 +78,45 @@ class Plan:
 
 
 def bind(init, args, kwargs):
-    """The user's constructor arguments by name, or None if they do not fit (let the stdlib complain)."""
-    import inspect  # only when a pool is created: it is a slow import
-    try:
-        bound = inspect.signature(init).bind(None, *args, **kwargs)
-    except TypeError:
+    """The user's constructor arguments by name, or None if they do not fit (let the stdlib complain).
+
+    What ``inspect.signature(init).bind(None, *args, **kwargs)`` with defaults applied
+    gives (``**kwargs`` merged in), read from the code object: importing ``inspect``
+    costs more than the rest of a pool's construction.
+    """
+    code = init.__code__
+    count = code.co_argcount
+    names = code.co_varnames[:count + code.co_kwonlyargcount]
+    positional, keyword_only = names[1:count], names[count:]
+    flags = code.co_flags
+    var_args, var_kwargs = flags & 0x04, flags & 0x08
+    if len(args) > len(positional) and not var_args:
         return None
-    bound.apply_defaults()
-    values = dict(bound.arguments)
-    values.pop(next(iter(values)))  # self
-    for name, param in inspect.signature(init).parameters.items():
-        if param.kind == param.VAR_KEYWORD and name in values:
-            values.update(values.pop(name))
-    return values
+    values = dict(zip(positional, args))
+    extra = {}
+    for name, value in kwargs.items():
+        if name in values or (name not in positional and name not in keyword_only):
+            if name in values or not var_kwargs:
+                return None
+            extra[name] = value
+        else:
+            values[name] = value
+    defaults = init.__defaults__ or ()
+    first_default = len(positional) - len(defaults)
+    for index, name in enumerate(positional):
+        if name not in values:
+            if index < first_default:
+                return None
+            values[name] = defaults[index - first_default]
+    kwdefaults = init.__kwdefaults__ or {}
+    for name in keyword_only:
+        if name not in values:
+            if name not in kwdefaults:
+                return None
+            values[name] = kwdefaults[name]
+    ordered = {name: values[name] for name in positional + keyword_only}
+    ordered.update(extra)
+    return ordered
 
 
 def _start_method_of(ctx):

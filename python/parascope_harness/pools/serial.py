@@ -39,7 +39,7 @@ class SerialExecutor(cf.Executor):
         instr = self._instr
         future = cf.Future()
         future.set_running_or_notify_cancel()
-        meta = (tasks.head(instr.pool_id, sites.user_site()), str(next(instr.tasks)), None)
+        meta = (tasks.head(instr.pool_id, sites.user_site()), b"%d" % next(instr.tasks), None)
         tasks.start_local(meta, "serial")
         rec = tasks.current()
         tasks.clear()

@@ -4,24 +4,45 @@
   until the task is unpickled - if unpickling kills the worker we diagnose them).
 - Events are written at once, not batched (``events.set_direct``): a worker may
   be terminated as soon as its last result is in.
-- The result queue's class is swapped for ``ResultQueue`` whose ``put`` measures
-  the result's pickling, emits the ``task`` event, reports unpicklable results and
-  exceptions the parent will not be able to rebuild.
+- The result queue's class is swapped for ``PoolResultQueue`` (``ExecutorResultQueue``)
+  whose ``put`` measures the result's pickling, emits the ``task`` event, reports
+  unpicklable results and exceptions the parent will not be able to rebuild.
 - ``concurrent.futures.process._ExceptionWithTraceback`` drops harness frames from
   the traceback text it sends back (the only traceback that can contain ours).
 """
-from multiprocessing import pool as mpool
+import os
+import sys
+import threading
 from multiprocessing import queues as mp_queues
 from multiprocessing.reduction import ForkingPickler
-from time import perf_counter as _perf, thread_time as _cpu, time as _now
+from time import perf_counter_ns as _perf_ns, thread_time_ns as _cpu_ns, time_ns as _now_ns
 
 from parascope_harness import events, sites, tasks
 
 _SimpleQueue = mp_queues.SimpleQueue
+_TASK_LINE = tasks.TASK_LINE
+_POOL_LINE = _TASK_LINE.replace(b'"taskId":"%s"', b'"taskId":"%d:%d"')
+_OK = (b"true", b"")
+_os_write = os.write
 
 
-class ResultQueue(_SimpleQueue):
-    """A worker's result queue: same wire format, plus measurement and diagnosis.
+def _write_line(line):
+    """Write a task line now (direct mode: the worker may be killed right after its result)."""
+    fd = _fd[0]
+    if fd is None:
+        return _emit_line(line)
+    try:
+        written = _os_write(fd, line)
+    except OSError:
+        _fd[0] = None
+        return _emit_line(line)  # reports the error, stops recording
+    if written != len(line):
+        _emit_line(line[written:])
+
+
+class PoolResultQueue(_SimpleQueue):
+    """A ``multiprocessing.Pool`` worker's result queue: same wire format, plus measurement
+    and diagnosis.
 
     The ``task`` event is written before the result is sent: once the parent has
     the last result it may terminate the pool at once.
@@ -31,23 +52,25 @@ class ResultQueue(_SimpleQueue):
         rec = _current[0]
         if rec is None:
             return _SimpleQueue.put(self, obj)
-        end, cpu_end, p0 = _now(), _cpu(), _perf()
+        end, cpu_end, p0 = _now_ns(), _cpu_ns(), _perf_ns()
         try:
             data = _dumps(obj)
         except BaseException as exc:
             _result_failed(rec, obj, exc)
             return _SimpleQueue.put(self, obj)  # raise the stdlib's own exception, from the stdlib's frames
-        pickle_seconds = _perf() - p0
+        p1 = _perf_ns()
         _current[0] = None
-        if type(obj) is tuple and type(obj[2]) is tuple and obj[2][0]:
-            line = tasks.task_line(rec, True, None, len(data), pickle_seconds, end, cpu_end)
+        head, job, i, chunk, start, cpu0, loaded = rec
+        outcome = obj[2]
+        if not outcome[0]:
+            ok = _failed(rec, data, outcome[1], (head, b"%d:%d" % (job, i), chunk))
+        elif chunk is None:
+            ok = _OK
         else:
-            ok, error = _outcome(obj)
-            if not ok:
-                _check_rebuild(rec, data, error)
-            line = tasks.task_line(rec, ok, None if ok else tasks.describe_error(error), len(data),
-                                   pickle_seconds, end, cpu_end)
-        emit_line(line)
+            ok = (b"true", b',"chunk":%d' % chunk)
+        recv = _recv
+        _write_line(_POOL_LINE % (end, head, job, i, _ident[0], start, end, cpu_end - cpu0,
+                                  recv[1], len(data), loaded - recv[0] + p1 - p0, ok[0], ok[1]))
         if self._wlock is None:
             self._writer.send_bytes(data)
         else:
@@ -55,18 +78,49 @@ class ResultQueue(_SimpleQueue):
                 self._writer.send_bytes(data)
 
 
+class ExecutorResultQueue(_SimpleQueue):
+    """The same for a ``ProcessPoolExecutor`` worker (results are ``_ResultItem`` objects)."""
+
+    def put(self, obj):
+        rec = _current[0]
+        if rec is None:
+            return _SimpleQueue.put(self, obj)
+        end, cpu_end, p0 = _now_ns(), _cpu_ns(), _perf_ns()
+        try:
+            data = _dumps(obj)
+        except BaseException as exc:
+            _result_failed(rec, obj, exc)
+            return _SimpleQueue.put(self, obj)
+        p1 = _perf_ns()
+        _current[0] = None
+        meta, start, cpu0, loaded = rec
+        error = getattr(obj, "exception", None)
+        if error is None:
+            ok = tasks.tail(True, None, meta[2])
+        else:
+            ok = _failed(rec, data, error, meta)
+        recv = _recv
+        _write_line(_TASK_LINE % (end, meta[0], meta[1], _ident[0], start, end, cpu_end - cpu0,
+                                  recv[1], len(data), loaded - recv[0] + p1 - p0, ok[0], ok[1]))
+        if self._wlock is None:
+            self._writer.send_bytes(data)
+        else:
+            with self._wlock:
+                self._writer.send_bytes(data)
+
+
+def _failed(rec, data, error, meta):
+    """A task raised: check the parent can rebuild the exception; ``"ok"``'s value and the rest."""
+    _check_rebuild(meta, data, error)
+    return tasks.tail(False, tasks.describe_error(error), meta[2])
+
+
 _current = tasks._proc
+_recv = tasks._recv
 _dumps = ForkingPickler.dumps
-emit_line = events.emit_line
-
-
-def _outcome(obj):
-    """(ok, exception) of a Pool ``(job, i, (ok, value))`` or an executor ``_ResultItem``."""
-    if type(obj) is tuple and len(obj) == 3 and type(obj[2]) is tuple:
-        ok, value = obj[2]
-        return bool(ok), (None if ok else value)
-    exc = getattr(obj, "exception", None)
-    return exc is None, exc
+_emit_line = events.emit_line
+_ident = [b""]  # '"pid":…,"tid":…,"kind":"process"' of this worker process
+_fd = [None]  # its events file
 
 
 def _result_value(obj):
@@ -75,36 +129,50 @@ def _result_value(obj):
     return getattr(obj, "result", None)
 
 
+def _record_meta(rec):
+    if len(rec) == 7:  # a multiprocessing.Pool record
+        head, job, i, chunk = rec[:4]
+        return (head, b"%d:%d" % (job, i), chunk)
+    return rec[0]
+
+
 def _result_failed(rec, obj, exc):
     try:
         from parascope_harness import findings
-        findings.report_result(exc, _result_value(obj), rec[0])
+        findings.report_result(exc, _result_value(obj), _record_meta(rec))
     except Exception as err:
         events.internal_error("diagnosing a result that failed to pickle: %r" % (err,))
 
 
-def _check_rebuild(rec, data, error):
+def _check_rebuild(meta, data, error):
     """A task raised: make sure the parent can unpickle that exception (PAR012)."""
     try:
         ForkingPickler.loads(data)
     except Exception as exc:
         try:
             from parascope_harness import findings
-            findings.report_unrebuildable(getattr(error, "exc", error), exc, rec[0])
+            findings.report_unrebuildable(getattr(error, "exc", error), exc, meta)
         except Exception as err:
             events.internal_error("diagnosing an exception rebuild: %r" % (err,))
 
 
-def _recording(recv_bytes):
+def _recording(conn):
+    """``conn.recv_bytes`` that also notes the task message (``Connection.recv_bytes`` inlined:
+    one Python call less per task)."""
     recv = tasks._recv
+    original = conn.recv_bytes
+    recv_raw = conn._recv_bytes
 
-    def recv_bytes_and_note(*args):
-        data = recv_bytes(*args)
-        recv[0] = _perf()
+    def recv_bytes(maxlength=None):
+        if maxlength is None and conn._handle is not None and conn._readable:
+            data = recv_raw().getvalue()
+        else:
+            data = original(maxlength)  # the stdlib's own checks and errors
+        recv[0] = _perf_ns()
         recv[1] = len(data)
         recv[2] = data
         return data
-    return recv_bytes_and_note
+    return recv_bytes
 
 
 def _strip_harness_frames(original):
@@ -118,17 +186,21 @@ def _strip_harness_frames(original):
 def install(process):
     """Prepare this worker process; ``process`` is its own Process object (in ``_bootstrap``)."""
     target, args = process._target, process._args
-    if target is mpool.worker:
+    mpool = sys.modules.get("multiprocessing.pool")
+    if mpool is not None and target is mpool.worker:
         reader = args[0]._reader
-        reader.recv_bytes = _recording(reader.recv_bytes)
+        reader.recv_bytes = _recording(reader)
+        results = PoolResultQueue
     else:
         from concurrent.futures import process as cf_process
         call_queue = args[0]
-        call_queue._recv_bytes = _recording(call_queue._recv_bytes)
+        call_queue._recv_bytes = _recording(call_queue._reader)
         cf_process._ExceptionWithTraceback = _strip_harness_frames(cf_process._ExceptionWithTraceback)
+        results = ExecutorResultQueue
     if type(args[1]) is _SimpleQueue:
-        args[1].__class__ = ResultQueue
-    events.set_direct()
+        args[1].__class__ = results
+    _ident[0] = b'"pid":%d,"tid":%d,"kind":"process"' % (os.getpid(), threading.get_native_id())
+    _fd[0] = events.set_direct()
 
 
 def after_exit(process, exitcode):
