@@ -18,7 +18,7 @@
 /* global requestAnimationFrame, dispatchEvent, MessageEvent, performance, structuredClone, document */
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -42,26 +42,6 @@ const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 const ms = (v) => `${v.toFixed(1)} ms`;
 const mb = (v) => `${(v / 1024 / 1024).toFixed(1)} MB`;
 const verdict = (ok) => (ok ? 'MET' : 'NOT MET');
-
-/**
- * CPU time of the page's renderer main thread, in ms (Linux schedstat: nanoseconds on the CPU).
- * Unlike wall time it does not stretch when other programs keep the machine busy. Only
- * renderers started by this process count.
- */
-function rendererCpu() {
-  if (!existsSync('/proc/self/schedstat')) return NaN;
-  const parent = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop().split(' ')[1]);
-  const ours = (pid) => { for (let p = pid, i = 0; p > 1 && i < 64; i++) { if (p === process.pid) return true; p = parent(p); } return false; };
-  let total = 0;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (!readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('--type=renderer') || !ours(Number(name))) continue;
-      total += Number(readFileSync(`/proc/${name}/task/${name}/schedstat`, 'utf8').split(' ')[0]);
-    } catch { /* gone meanwhile */ }
-  }
-  return total / 1e6;
-}
 
 /**
  * The host's codec (src/protocolCodec.ts) built for the page, so the simulated host there encodes
@@ -226,20 +206,21 @@ async function firstRender(report, encoded) {
     } else {
       await view.page.evaluate((m) => { globalThis.__message = m; }, message);
     }
-    const settle = () => view.page.evaluate(async () => {
-      await new Promise((r) => requestAnimationFrame(() => r()));
-      await new Promise((r) => setTimeout(r, 0));
+    // The page's main thread CPU time (Chrome's ThreadTime) read at the page's own marks
+    // (delivery starts, frame painted); what two reads cost on their own is subtracted.
+    const cdp = await view.page.context().newCDPSession(view.page);
+    await cdp.send('Performance.enable');
+    await view.page.exposeFunction('__cpu', async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN) * 1000;
     });
-    // What waiting for a frame costs on its own, to subtract from the CPU figures.
-    await settle();
-    let c0 = rendererCpu();
-    await settle();
-    const idle = rendererCpu() - c0;
-    await settle();
-    c0 = rendererCpu();
+    await view.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
     const result = await view.page.evaluate(async () => {
       const g = globalThis;
+      const c = await g.__cpu();
+      const idle = (await g.__cpu()) - c;
       g.__parascopeTimings.clear();
+      const c0 = await g.__cpu();
       const t0 = performance.now();
       const data = structuredClone(g.__message); // what postMessage does before the panel's code runs
       const delivered = performance.now() - t0;
@@ -248,16 +229,16 @@ async function firstRender(report, encoded) {
       const framed = performance.now() - t0;
       await new Promise((r) => setTimeout(r, 0)); // after that frame was painted
       const painted = performance.now() - t0;
+      const cpu = (await g.__cpu()) - c0 - idle;
       const apply = g.__parascopeTimings.apply().reduce((a, b) => a + b, 0);
       const render = g.__parascopeTimings.render().reduce((a, b) => a + b, 0);
-      return { apply, render, delivered, framed, painted, canvases: document.querySelectorAll('canvas').length };
+      return { apply, render, delivered, framed, painted, cpu, canvases: document.querySelectorAll('canvas').length };
     });
-    const cpu = rendererCpu() - c0 - idle;
     if (view.errors.length) console.log(`  page errors: ${view.errors.join(' | ')}`);
     const cores = await view.page.getAttribute('figure.heatmap', 'data-cores');
     const lanes = await view.page.getAttribute('figure.lanes', 'data-lanes');
     const label = await view.page.getAttribute('.heatmap-canvas', 'aria-label');
-    return { ...result, cpu, cores, lanes, label };
+    return { ...result, cores, lanes, label };
   } finally {
     await view.close();
   }

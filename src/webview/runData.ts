@@ -173,7 +173,7 @@ export function mean(values: NumberColumn): number {
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (Number.isFinite(v)) { sum += v; n++; }
+    if (v - v === 0) { sum += v; n++; } // finite (NaN and ±Infinity give NaN)
   }
   return n ? sum / n : 0;
 }

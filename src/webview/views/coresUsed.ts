@@ -3,7 +3,7 @@
  * workers the pool ran and the CPUs the run could use (affinity and quota).
  */
 import type uPlot from 'uplot';
-import { h, setText, text } from '../dom';
+import { afterPaint, h, setText, text } from '../dom';
 import { UChart, axis } from '../charts/uplotChart';
 import { css, parseColor, type Palette } from '../theme';
 import { fixed, plural } from '../format';
@@ -26,10 +26,14 @@ export class CoresUsedView {
   private readonly figure: HTMLElement;
   private readonly summary = text();
   private lastLabel = 0;
+  private data: RunData;
+  /** The text alternative, in the frame after the one that drew (it is not needed to paint). */
+  private readonly describeLater = afterPaint(() => this.describe(this.data));
   private refs: { workers: number | null; usable: number };
   private domain: [number, number];
 
   constructor(data: RunData) {
+    this.data = data;
     const target = h('div', { class: 'uplot-host' });
     this.refs = { workers: workerCount(data), usable: data.usableCpus };
     this.domain = timeDomain(data);
@@ -43,7 +47,7 @@ export class CoresUsedView {
       target);
     this.element = h('div', {}, this.figure, h('p', { class: 'visually-hidden' }, this.summary));
     this.chart = new UChart(target, (p, width) => this.options(p, width), [data.t as number[], data.coresUsed as number[]], 'the cores-used chart');
-    this.describe(data);
+    this.describeLater();
   }
 
   measure(hint?: number): void {
@@ -55,20 +59,24 @@ export class CoresUsedView {
   }
 
   update(data: RunData): void {
+    this.data = data;
     this.refs = { workers: workerCount(data), usable: data.usableCpus };
     this.domain = timeDomain(data);
     this.chart.setData([data.t as number[], data.coresUsed as number[]]);
-    this.describe(data);
+    // The text alternative: at most once a second while live.
+    const now = performance.now();
+    if (!data.live || now - this.lastLabel >= 1000) {
+      this.lastLabel = now;
+      this.describeLater();
+    }
   }
 
   destroy(): void {
+    this.describeLater.cancel();
     this.chart.destroy();
   }
 
   private describe(data: RunData): void {
-    const now = performance.now();
-    if (data.live && now - this.lastLabel < 1000) return;
-    this.lastLabel = now;
     const workers = this.refs.workers;
     const label = data.coresUsed.length === 0
       ? 'Cores used over time: no samples yet.'

@@ -106,7 +106,7 @@ export class HeatmapView {
     buckets.sync(this.data);
     this.domain = timeDomain(this.data);
     if (!this.image || this.image.width !== plotW || this.image.height !== plotH) this.image = new ImageData(plotW, plotH);
-    const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
+    const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     const p = palette();
     const dirty = buckets.takeDirty();
@@ -222,7 +222,7 @@ function paintAll(image: ImageData, buckets: CoreBuckets, domain: [number, numbe
   const bar = rowPx - gap(rowPx, dpr);
   px.fill(colours.background);
   for (let c = 0; c < buckets.cores; c++) px.fill(colours.track, c * rowPx * width, (c * rowPx + bar) * width);
-  paintBuckets(image, buckets, domain, rowPx, dpr, colours, 0);
+  paintBuckets(image, buckets, domain, rowPx, dpr, colours, 0, false);
 }
 
 function gap(rowPx: number, dpr: number): number {
@@ -230,11 +230,11 @@ function gap(rowPx: number, dpr: number): number {
 }
 
 /**
- * Paints buckets `from`… (every pixel of their columns, track included, so a bucket whose
- * average went down is cleared); returns the pixel columns touched. Each cell is a small bar
- * filled from the bottom: workload, other programs, steal, then the track.
+ * Paints buckets `from`… and returns the pixel columns touched. Each cell is a small bar filled
+ * from the bottom: workload, other programs, steal, then the idle track — written too when
+ * `clear` (a repainted bucket whose average went down), skipped when the track is there already.
  */
-function paintBuckets(image: ImageData, buckets: CoreBuckets, domain: [number, number], rowPx: number, dpr: number, colours: CellColours, from: number): [number, number] {
+function paintBuckets(image: ImageData, buckets: CoreBuckets, domain: [number, number], rowPx: number, dpr: number, colours: CellColours, from: number, clear = true): [number, number] {
   const px = new Uint32Array(image.data.buffer);
   const width = image.width;
   const bar = rowPx - gap(rowPx, dpr);
@@ -244,6 +244,7 @@ function paintBuckets(image: ImageData, buckets: CoreBuckets, domain: [number, n
   const { work: cw, other: co, steal: cs, track: ct } = colours;
   let left = width;
   let right = 0;
+  let previous = 0; // the right end of the bucket painted before
   for (let slot = Math.max(0, from); slot < buckets.count; slot++) {
     const n = samples[slot]!;
     if (n === 0) continue;
@@ -254,16 +255,22 @@ function paintBuckets(image: ImageData, buckets: CoreBuckets, domain: [number, n
     if (x1 > right) right = x1;
     const span = x1 - x0;
     const inverse = 1 / n;
+    // Over pixels another bucket has just painted (buckets under a pixel wide), the track too.
+    const full = clear || x0 < previous;
+    previous = x1;
     for (let c = 0; c < cores; c++) {
       const k = slot * cores + c;
       const w = work[k]! * inverse, o = other[k]! * inverse, s = steal[k]! * inverse;
-      const t1 = Math.round(w * bar);
-      const t2 = t1 + Math.round(Math.min(o, 1 - w) * bar);
-      const t3 = t2 + Math.round(Math.max(0, Math.min(s, 1 - w - o)) * bar);
+      // Rows of each colour, from the bottom of the cell.
+      const t1 = Math.min(bar, Math.round(w * bar));
+      const t2 = Math.min(bar, t1 + Math.round(Math.min(o, 1 - w) * bar));
+      const t3 = Math.min(bar, t2 + Math.round(Math.max(0, Math.min(s, 1 - w - o)) * bar));
+      const top = full ? bar : t3;
       let at = (c * rowPx + bar - 1) * width + x0; // the cell's bottom row
-      for (let row = 0; row < bar; row++, at -= width) {
+      for (let row = 0; row < top; row++, at -= width) {
         const colour = row < t1 ? cw : row < t2 ? co : row < t3 ? cs : ct;
-        for (let x = 0; x < span; x++) px[at + x] = colour;
+        px[at] = colour;
+        for (let x = 1; x < span; x++) px[at + x] = colour;
       }
     }
   }
