@@ -35,7 +35,7 @@ export function panelHtml(options: ShellOptions, scriptNonce = nonce()): string 
 <title>${escapeText(options.title)}</title>
 </head>
 <body>
-<main id="app" aria-live="polite"><p class="loading">Loading Parascope…</p></main>
+<main id="app"><p class="loading">Loading Parascope…</p></main>
 <script nonce="${scriptNonce}" src="${escapeAttribute(options.scriptUri)}"></script>
 </body>
 </html>`;

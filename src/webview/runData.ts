@@ -56,6 +56,8 @@ export interface TaskList {
   pickleSeconds(i: number): number;
   failed(i: number): boolean;
   record(i: number): TaskRecord;
+  /** The columns themselves, when the tasks came as columns (for loops over thousands of them). */
+  columns(): TaskColumns | null;
 }
 
 class TaskRecords implements TaskList {
@@ -67,6 +69,7 @@ class TaskRecords implements TaskList {
   pickleSeconds(i: number): number { return this.tasks[i]!.pickleSeconds || 0; }
   failed(i: number): boolean { return this.tasks[i]!.ok === false; }
   record(i: number): TaskRecord { return this.tasks[i]!; }
+  columns(): null { return null; }
 }
 
 class TaskTable implements TaskList {
@@ -87,6 +90,7 @@ class TaskTable implements TaskList {
     if (!record) this.made.set(i, record = taskRecord(this.tasks, i));
     return record;
   }
+  columns(): TaskColumns { return this.tasks; }
 }
 
 /** The task list of a report's or a live run's tasks (anything else: none). */

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { WebviewPage, type Theme } from './support/page';
 import { processReport } from './support/fixtures';
 import { liveStream } from './support/synthetic';
-import { DEFAULT_MAX_LIVE_SAMPLES } from '../../src/panelState';
+import { DEFAULT_MAX_LIVE_SAMPLES, PanelStore } from '../../src/panelState';
 import type { LiveRunHeader, SampleBatch, ToWebviewMessage } from '../../src/protocol';
 
 async function text(view: WebviewPage, selector: string): Promise<string> {
@@ -117,6 +117,37 @@ describe('live run: history stays bounded', () => {
       assert.deepEqual(view.errors, []);
     } finally {
       await view.close();
+    }
+  });
+});
+
+describe('live run: a panel that connects mid-run', () => {
+  it('is rebuilt from the host\'s snapshot (sent encoded) as the panel that watched the stream', async () => {
+    const messages = liveStream(processReport());
+    const upTo = at(messages, 12);
+    const host = new PanelStore({ cpuCount: 2, platform: 'linux' });
+    for (const m of messages.slice(0, upTo)) host.apply(m);
+    const watched = await WebviewPage.open();
+    const joined = await WebviewPage.open();
+    try {
+      await watched.init();
+      await watched.sendAll(messages.slice(0, upTo));
+      await joined.init(host.snapshot());
+      const picture = (view: WebviewPage) => view.page.evaluate(() => {
+        const { document } = globalThis as unknown as { document: { querySelector(s: string): { toDataURL(): string } | null } };
+        return document.querySelector('.heatmap-canvas')?.toDataURL();
+      });
+      assert.equal(await joined.page.getAttribute('#app', 'data-state'), 'live');
+      for (const selector of ['[data-card="wall"] .value', '[data-card="cores"] .detail', '[data-card="ipc"] .detail']) {
+        assert.equal(await text(joined, selector), await text(watched, selector), selector);
+      }
+      assert.equal(await joined.page.getAttribute('figure.lanes', 'data-lanes'), '2');
+      assert.match(await joined.page.getAttribute('.lanes-canvas', 'aria-label') ?? '', /^Worker lanes: 2 workers, \d+ tasks/);
+      assert.equal(await picture(joined), await picture(watched), 'the same heatmap');
+      assert.deepEqual([...watched.errors, ...joined.errors], []);
+    } finally {
+      await watched.close();
+      await joined.close();
     }
   });
 });

@@ -79,10 +79,19 @@ describe('run outcomes and damaged input', () => {
     await view.screenshot('state-damaged-dark');
   });
 
-  it('draws the same from columns sent as typed arrays', async () => {
+  it('draws the same from plain columns (JSON), encoded ones (as the host sends them) and other typed arrays', async () => {
     const report = processReport();
+    const described = async () => [
+      await view.page.getAttribute('.heatmap-canvas', 'aria-label'),
+      await view.page.locator('figure.heatmap tbody').innerText(),
+      await view.page.getAttribute('.lanes-canvas', 'aria-label'),
+      await view.page.locator('figure.lanes tbody').innerText(),
+      await view.page.getAttribute('figure.cores-used', 'aria-label'),
+    ];
+    await view.init({ report }, { plain: true });
+    const plain = await described();
     await view.init({ report });
-    const plain = await view.page.getAttribute('.heatmap-canvas', 'aria-label');
+    assert.deepEqual(await described(), plain, 'encoded');
     await view.page.evaluate((r) => {
       const g = globalThis as unknown as { dispatchEvent(e: unknown): void; MessageEvent: new (t: string, i: unknown) => unknown };
       const typed = {
@@ -93,8 +102,8 @@ describe('run outcomes and damaged input', () => {
     }, report);
     await view.frame();
     assert.equal(await view.page.locator('.view-error').count(), 0);
-    assert.equal(await view.page.getAttribute('.heatmap-canvas', 'aria-label'), plain);
-    assert.match(await view.page.getAttribute('figure.cores-used', 'aria-label') ?? '', /1\.8 of 2 usable cores on average/);
+    assert.deepEqual(await described(), plain, 'Float32Array columns');
+    assert.match(plain[4] ?? '', /1\.8 of 2 usable cores on average/);
   });
 
   it('replaces a view that throws with a message, and keeps the others', async () => {

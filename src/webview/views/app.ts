@@ -40,8 +40,8 @@ export class App {
 
   constructor(private readonly root: HTMLElement) {
     this.tab = savedState().tab ?? 'run';
-    // The shell marks #app as a live region; live updates would make it chatter, so the panel
-    // announces through its own region instead.
+    // The panel announces through its own live regions (#announcer, the lanes'). The HTML
+    // report's shell still marks #app as one, which live updates would make chatter.
     root.removeAttribute('aria-live');
   }
 

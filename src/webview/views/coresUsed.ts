@@ -25,7 +25,7 @@ export class CoresUsedView {
   private readonly chart: UChart;
   private readonly figure: HTMLElement;
   private readonly summary = text();
-  private lastLabel = 0;
+  private lastLabel = -Infinity;
   private data: RunData;
   /** The text alternative, in the frame after the one that drew (it is not needed to paint). */
   private readonly describeLater = afterPaint(() => this.describe(this.data));

@@ -29,7 +29,7 @@ export class HeatmapView {
   private painted = '';
   private width = 0;
   private data: RunData;
-  private lastLabel = 0;
+  private lastLabel = -Infinity;
   private readonly cleanup: (() => void)[] = [];
   private readonly watch: WidthWatch;
   private readonly redraw = guarded('the per-core heatmap', () => this.element, () => this.draw());

@@ -4,9 +4,11 @@
  * at its start; failed tasks are drawn in the error colour. Hover shows a task; the canvas is
  * focusable and the arrow keys move between tasks (Enter opens the line that submitted it).
  *
- * A live update draws only the tasks that ended since the last one, on top of what is there;
- * everything is redrawn when the time axis steps, a worker appears, the width, the theme or the
- * keyboard focus changes.
+ * Drawing reads the task list field by field (a report's tasks arrive as columns) into one path
+ * per layer; the per-lane task records that hovering and the keyboard need are built on first
+ * use, and the table and label in the frame after the drawing. A live update draws only the tasks
+ * that ended since the last one, on top of what is there; everything is redrawn when the time
+ * axis steps, a worker appears, the width, the theme or the keyboard focus changes.
  */
 import type { TaskRecord, WorkerSummary } from '../../core/report/model';
 import { afterPaint, guarded, h, place, setText, text } from '../dom';
@@ -63,8 +65,7 @@ export class LanesView {
   private width = 0;
   private t0 = 0;
   private t1 = 1;
-  private lastText = 0;
-  private described = false;
+  private lastText = -Infinity;
   private readonly cleanup: (() => void)[] = [];
   private readonly watch: WidthWatch;
   private readonly redraw = guarded('the worker lanes', () => this.element, () => this.draw());
@@ -175,7 +176,7 @@ export class LanesView {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const rects = new LaneRects(count, laneH, plot, this.t0, this.t1, dpr);
     if (incremental) {
-      for (let i = tasks.length - fresh; i < tasks.length; i++) this.count(rects, tasks, i);
+      this.count(rects, tasks, tasks.length - fresh, tasks.length);
       this.held += fresh;
       if (this.index) {
         for (let i = tasks.length - fresh; i < tasks.length; i++) add(this.index, tasks.record(i));
@@ -195,7 +196,7 @@ export class LanesView {
       for (let l = 0; l < count; l++) ctx.fillRect(GUTTER, l * laneH, plot, bar);
       ctx.fillStyle = p.foreground;
       for (let l = 0; l < count; l += labelEvery) ctx.fillText(workerLabel(this.data.workers[l]!, l), GUTTER - 6, l * laneH + bar / 2);
-      for (let i = 0; i < tasks.length; i++) this.count(rects, tasks, i);
+      this.count(rects, tasks, 0, tasks.length);
       this.held = tasks.length;
       rects.fill(ctx, p, bar);
       if (count === 0) {
@@ -215,32 +216,47 @@ export class LanesView {
     }
     this.drawnAppended = this.data.tasksAppended;
     const now = performance.now();
-    if (!this.described || !this.data.live || now - this.lastText >= 1000) {
+    if (!this.data.live || now - this.lastText >= 1000) {
       this.lastText = now;
       this.describeLater();
     }
   }
 
-  /** Task `i`: its rectangles, and the counts of its lane. */
-  private count(rects: LaneRects, tasks: TaskList, i: number): void {
-    const lane = tasks.worker(i);
-    if (!(lane >= 0 && lane < rects.lanes)) return;
-    const start = tasks.start(i), end = tasks.end(i), pickle = tasks.pickleSeconds(i);
+  /** Tasks `from`…`to`: their rectangles, and the counts of their lanes. Reads columns directly when the tasks came as columns. */
+  private count(rects: LaneRects, tasks: TaskList, from: number, to: number): void {
+    const columns = tasks.columns();
     const stats = this.stats;
-    stats[lane * 3]! += 1;
-    stats[lane * 3 + 1]! += pickle;
-    if (tasks.failed(i)) {
-      stats[lane * 3 + 2]! += 1;
-      rects.add(lane, FAILED, start, end, rects.px);
-    } else {
-      rects.add(lane, RUNNING, start, end, rects.px);
-      if (pickle > 0) rects.add(lane, PICKLE, start, Math.min(end, start + pickle), MIN_PICKLE);
+    for (let i = from; i < to; i++) {
+      let lane: number, start: number, end: number, pickle: number, failed: boolean;
+      if (columns) {
+        lane = columns.worker[i]!;
+        start = columns.start[i]!;
+        end = columns.end[i]!;
+        pickle = columns.pickleSeconds[i] || 0;
+        failed = columns.ok[i] === 0;
+      } else {
+        const task = tasks.record(i);
+        lane = task.worker;
+        start = task.start;
+        end = task.end;
+        pickle = task.pickleSeconds || 0;
+        failed = task.ok === false;
+      }
+      if (!(lane >= 0 && lane < rects.lanes)) continue;
+      stats[lane * 3]! += 1;
+      stats[lane * 3 + 1]! += pickle;
+      if (failed) {
+        stats[lane * 3 + 2]! += 1;
+        rects.add(lane, FAILED, start, end, rects.px);
+      } else {
+        rects.add(lane, RUNNING, start, end, rects.px);
+        if (pickle > 0) rects.add(lane, PICKLE, start, Math.min(end, start + pickle), MIN_PICKLE);
+      }
     }
   }
 
   /** The label and the text alternative (at most once a second while live). */
   private describe(): void {
-    this.described = true;
     const workers = this.data.workers;
     const lanes = Math.min(workers.length, this.stats.length / 3);
     let failedAll = 0;
