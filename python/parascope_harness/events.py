@@ -4,10 +4,13 @@ Each event becomes one JSON line (bytes, newline included) when it is emitted
 (``task`` lines, the high-volume kind, through preformatted templates; see
 ``tasks``), encoded by ``dumps`` below rather than ``json``: importing ``json``
 costs a few milliseconds of every run's start-up. In the main
-process and in other children the lines go to a bounded deque that a daemon
-"harness thread" writes out every ~200 ms with one ``os.write`` (O_APPEND, so
-writers never interleave mid-line); when the deque is full, lines are dropped and
-counted, and the count is written later as a ``dropped`` event. Pool worker
+process and in other children ``task`` lines (thread and serial pools) go to a
+bounded deque that a daemon "harness thread" writes out every ~200 ms with one
+``os.write`` (O_APPEND, so writers never interleave mid-line); when the deque is
+full, lines are dropped and counted, and the count is written later as a
+``dropped`` event. Every other event is rare and written at once, after what the
+deque holds (``emit``): a killed process loses at most its last ~200 ms of
+thread-pool task lines. Pool worker
 processes write each line at once instead (``set_direct``): ``Pool.terminate()``
 SIGTERMs them the moment the last result arrives, and nothing buffered in a killed
 process survives. The harness thread also runs the periodic checks registered
@@ -123,7 +126,13 @@ def dumps(obj):
 # --- recording -----------------------------------------------------------------------------------
 
 def emit(event):
-    """Record one event (a dict with at least "ev" and "t"; "pid" is added). Never raises."""
+    """Record one event (a dict with at least "ev" and "t"; "pid" is added) and write it now,
+    after the lines buffered before it. Never raises.
+
+    These are the rare events (process, pool, worker, lane, finding, hang): written at
+    once they survive the process being killed (``SIGTERM`` of the main process included).
+    Only ``task`` lines, the high-volume kind, wait in the buffer.
+    """
     if _state["dir"] is None:
         return
     event.setdefault("pid", _state["pid"])
@@ -132,26 +141,33 @@ def emit(event):
     except Exception as exc:
         internal_error("could not encode a %r event: %r" % (event.get("ev"), exc))
         return
-    emit_line(line)
+    if _append(line, True):
+        flush()
 
 
 def emit_line(line):
-    """Record one preformatted JSON line (bytes, ending with a newline)."""
+    """Record one preformatted JSON line (bytes, ending with a newline): a ``task`` line."""
+    if _append(line) and not _thread_alive[0]:
+        ensure_thread()
+
+
+def _append(line, always=False):
+    """Write ``line`` now (direct mode) or queue it; True when it was queued. Only ``always``
+    lines are queued past ``BUFFER_LIMIT`` (the rare events, written right after)."""
     if _state["dir"] is None:
-        return
+        return False
     announce = _state["announce"]
     if announce is not None:
         _state["announce"] = None
         announce()
     if _state["direct"]:
         _write(line)
-        return
-    if len(_buf) >= BUFFER_LIMIT:
+        return False
+    if len(_buf) >= BUFFER_LIMIT and not always:
         _state["dropped"] += 1
-        return
+        return False
     _buf.append(line)
-    if not _thread_alive[0]:
-        ensure_thread()
+    return True
 
 
 def set_direct():

@@ -96,16 +96,18 @@ class EventStreamTest(unittest.TestCase):
 
 class BufferTest(unittest.TestCase):
     def test_full_buffer_drops_and_counts(self):
+        """Task lines wait in a bounded buffer; every other event is written at once, in order."""
         directory = tempfile.mkdtemp(prefix="parascope-test-")
         limit, state = events.BUFFER_LIMIT, dict(events._state)
         try:
             events.BUFFER_LIMIT = 10
             events._state.update({"dir": directory, "announce": None, "fd": None})
             for i in range(25):
-                events.emit({"ev": "x", "t": 0.0, "i": i})
-            events.flush()
-            written = support.read_events(directory)
-            self.assertEqual([e["i"] for e in written if e["ev"] == "x"], list(range(10)))
+                events.emit_line(b'{"ev":"task","t":0.0,"i":%d}\n' % i)
+            events.emit({"ev": "pool_end", "t": 0.0, "how": "close"})
+            written = support.read_events(directory)  # no flush: pool_end wrote what was queued
+            self.assertEqual([e["i"] for e in written if e["ev"] == "task"], list(range(10)))
+            self.assertEqual([e["ev"] for e in written], ["task"] * 10 + ["pool_end", "dropped"])
             self.assertEqual([e["count"] for e in written if e["ev"] == "dropped"], [15])
         finally:
             if events._state["fd"] is not None:
