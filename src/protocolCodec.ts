@@ -153,12 +153,13 @@ function samplesEncoded(samples: SampleColumns): SampleColumns & { t: Float64Arr
 
 const isPackable = (v: unknown): v is Packable => v instanceof Float64Array || v instanceof Int32Array || v instanceof Uint8Array;
 
-/**
- * Replaces the typed arrays at `fields` (object, key) by their views in one packed buffer. The
- * objects are this module's own copies, never the caller's.
- */
+/** Where an encoded column sits: in `object[key]`. */
 type Field = [object: object, key: string | number];
 
+/**
+ * Replaces the typed arrays at `fields` by their views in one packed buffer. The objects are this
+ * module's own copies, never the caller's.
+ */
 function packFields(fields: Field[]): void {
   const slot = (object: object) => object as Record<string | number, unknown>;
   const found = fields.filter(([object, key]) => isPackable(slot(object)[key]));
@@ -341,12 +342,12 @@ export function decodeReport(report: WireReport): Report {
     ...report,
     sampleTimes: plainNumbers(column(report.sampleTimes)),
     coresUsedSeries: plainNumbers(column(report.coresUsedSeries)),
-    cores: (Array.isArray(report.cores) ? report.cores : []).map((core) => ({
+    cores: (Array.isArray(report.cores) ? report.cores : []).map((core) => (isCore(core) ? {
       ...core,
       busy: decodeFractions(column(core.busy), length(report.sampleTimes)),
       workload: decodeFractions(column(core.workload), length(report.sampleTimes)),
       steal: decodeFractions(column(core.steal), length(report.sampleTimes)),
-    })),
+    } : core) as Report['cores'][number]),
     tasks: isTaskColumns(report.tasks) ? decodeTasks(report.tasks) : Array.isArray(report.tasks) ? report.tasks : [],
   };
 }

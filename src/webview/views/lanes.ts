@@ -50,9 +50,11 @@ export class LanesView {
   private data: RunData;
   /**
    * Each lane's task records, for hovering and the keyboard: built on first use, not to draw
-   * (drawing reads the task list field by field). Dropped by every full redraw.
+   * (drawing reads the task list field by field). Dropped by a full redraw of other tasks.
    */
   private index: Lane[] | null = null;
+  /** The task list `index` holds. */
+  private indexed: TaskList | null = null;
   /** Per lane, from what was drawn: tasks, pickling seconds, failed tasks (the table and the label). */
   private stats = new Float64Array(0);
   /** Tasks counted in `stats` (it may count a few the store has already dropped). */
@@ -140,6 +142,7 @@ export class LanesView {
       const tasks = this.data.tasks;
       for (let i = 0; i < tasks.length; i++) add(lanes, tasks.record(i));
       this.index = lanes;
+      this.indexed = tasks;
     }
     return this.index;
   }
@@ -181,11 +184,12 @@ export class LanesView {
       if (this.index) {
         for (let i = tasks.length - fresh; i < tasks.length; i++) add(this.index, tasks.record(i));
         this.data.workers.forEach((worker, l) => { if (this.index?.[l]) this.index[l].worker = worker; });
+        this.indexed = tasks;
       }
       rects.fill(ctx, p, bar);
     } else {
       this.painted = key;
-      this.index = null;
+      if (this.indexed !== tasks) this.index = null; // a finished run's stays (resize, theme, focus)
       this.stats = new Float64Array(count * 3);
       ctx.clearRect(0, 0, this.width, height);
       ctx.font = `${Math.min(11, p.fontSize)}px ${p.fontFamily}`;
