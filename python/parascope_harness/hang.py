@@ -69,6 +69,18 @@ def _reason(instr, pool):
     return None
 
 
+def _progress(pool):
+    """What changes whenever the pool takes in a result: its unfinished jobs and their counters
+    (read here, every tick, rather than counted on every result)."""
+    try:
+        jobs = list(dict.values(pool._cache))
+    except RuntimeError:  # changed while being read: that is progress
+        return object()
+    return tuple((id(job), getattr(job, "_number_left", None), getattr(job, "_index", None),
+                  len(getattr(job, "_items", None) or ()), len(getattr(job, "_unsorted", None) or ()))
+                 for job in jobs)
+
+
 def check():
     grace = state.config.hang_grace if state.config else 5.0
     now = time.monotonic()
@@ -85,9 +97,10 @@ def check():
         if reason is None:
             _suspect.pop(instr.pool_id, None)
             continue
-        since, progress = _suspect.get(instr.pool_id, (None, None))
-        if since is None or progress != instr.progress:
-            _suspect[instr.pool_id] = (now, instr.progress)
+        progress = _progress(pool)
+        since, before = _suspect.get(instr.pool_id, (None, None))
+        if since is None or progress != before:
+            _suspect[instr.pool_id] = (now, progress)
             continue
         if now - since >= grace:
             end_run(instr, pool, reason, now - since, grace)

@@ -6,8 +6,9 @@ internal containers while the stdlib ``__init__`` assigns them:
 
 - ``_taskqueue``: every submission passes through its ``put`` in the user's thread;
   the user's line is captured there and each task becomes a ``PoolTask``.
-- ``_cache``: the task handler looks the job up *inside its except clause* when
-  pickling a task failed; ``sys.exc_info()`` tells us, and we diagnose then.
+- ``_task_handler``: the thread gets the pool's ``_cache`` wrapped in ``SendFailures``:
+  it looks a job up only *inside its except clause*, when pickling a task failed;
+  ``sys.exc_info()`` tells us, and we diagnose then.
 - ``_pool``: removing a dead worker records its exit code (for the hang watchdog).
 - ThreadPool's queues: the worker-side ``get``/``put`` time each task.
 """
@@ -55,19 +56,35 @@ def _tagged(instr, taskseq, head, site, new=tuple.__new__, cls=tasks.PoolTask):
         yield new(cls, task + head)
 
 
-class TrackingCache(mpool._PoolCache):
-    """Pool._cache: counts results (progress) and notices task-pickling failures."""
+class SendFailures:
+    """The pool's ``_cache`` as its task handler thread sees it (``_hook_task_handler``).
 
-    instr = None
+    That thread looks a job up only inside its ``except`` clause, after failing to send
+    one of the job's tasks: ``sys.exc_info()`` tells us, and we diagnose then. The
+    result handler thread, which looks a job up for every result, keeps the plain cache.
+    """
+
+    __slots__ = ("_cache",)
+
+    def __init__(self, cache):
+        self._cache = cache
 
     def __getitem__(self, key):
-        instr = self.instr
-        if instr is not None:
-            if sys.exc_info()[1] is not None:
-                _send_failed(self, key)
-            else:
-                instr.progress += 1
-        return dict.__getitem__(self, key)
+        if sys.exc_info()[1] is not None:
+            _send_failed(self._cache, key)
+        return self._cache[key]
+
+    def __len__(self):
+        return len(self._cache)
+
+    def __contains__(self, key):
+        return key in self._cache
+
+    def __iter__(self):
+        return iter(self._cache)
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
 
 
 def _failed_task(key):
@@ -180,9 +197,10 @@ def _hook_taskqueue(pool, instr, value):
     return q
 
 
-def _hook_cache(pool, instr, value):
-    value.__class__ = TrackingCache
-    value.instr = instr
+def _hook_task_handler(pool, instr, value):
+    args = getattr(value, "_args", None)
+    if type(args) is tuple and len(args) == 5 and args[4] is pool.__dict__.get("_cache"):
+        value._args = args[:4] + (SendFailures(args[4]),)
     return value
 
 
@@ -207,8 +225,8 @@ def _hook_thread_outqueue(pool, instr, value):
     return ThreadOutQueue()
 
 
-_COMMON_HOOKS = {"_state": _hook_state, "_taskqueue": _hook_taskqueue, "_cache": _hook_cache,
-                 "_pool": _hook_workers}
+_COMMON_HOOKS = {"_state": _hook_state, "_taskqueue": _hook_taskqueue,
+                 "_task_handler": _hook_task_handler, "_pool": _hook_workers}
 _PROCESS_HOOKS = dict(_COMMON_HOOKS, _inqueue=_hook_process_inqueue)
 _THREAD_HOOKS = dict(_COMMON_HOOKS, _inqueue=_hook_thread_inqueue, _outqueue=_hook_thread_outqueue)
 

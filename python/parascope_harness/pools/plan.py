@@ -39,8 +39,8 @@ def default_workers(api, kind):
 class PoolInstr:
     """The harness's own state for one pool, kept off the pool's namespace."""
 
-    __slots__ = ("pool_id", "api", "kind", "site", "pool_ref", "progress",
-                 "dead_workers", "ended", "tasks", "reported_exits", "__weakref__")
+    __slots__ = ("pool_id", "api", "kind", "site", "pool_ref", "dead_workers", "ended", "tasks",
+                 "reported_exits", "__weakref__")
 
     def __init__(self, api, kind, site):
         self.pool_id = "%d-%d" % (os.getpid(), next(_counter))
@@ -48,7 +48,6 @@ class PoolInstr:
         self.kind = kind
         self.site = site
         self.pool_ref = None
-        self.progress = 0
         self.dead_workers = []
         self.ended = False
         self.tasks = itertools.count(1)

@@ -21,8 +21,6 @@ from parascope_harness import events, sites, tasks
 
 _SimpleQueue = mp_queues.SimpleQueue
 _TASK_LINE = tasks.TASK_LINE
-_POOL_LINE = _TASK_LINE.replace(b'"taskId":"%s"', b'"taskId":"%d:%d"')
-_OK = (b"true", b"")
 _os_write = os.write
 
 
@@ -61,16 +59,25 @@ class PoolResultQueue(_SimpleQueue):
         p1 = _perf_ns()
         _current[0] = None
         head, job, i, chunk, start, cpu0, loaded = rec
+        recv = _recv
         outcome = obj[2]
         if not outcome[0]:
-            ok = _failed(rec, data, outcome[1], (head, b"%d:%d" % (job, i), chunk))
-        elif chunk is None:
-            ok = _OK
+            ok, extra = _failed(rec, data, outcome[1], (head, b"%d:%d" % (job, i), chunk))
+            line = _lines[0] % (end, head, job, i, start, end, cpu_end - cpu0, recv[1], len(data),
+                                loaded - recv[0] + p1 - p0, ok, extra)
+        elif chunk is not None:  # a map chunk: the hot path
+            line = _lines[1] % (end, head, job, i, start, end, cpu_end - cpu0, recv[1], len(data),
+                                loaded - recv[0] + p1 - p0, chunk)
         else:
-            ok = (b"true", b',"chunk":%d' % chunk)
-        recv = _recv
-        _write_line(_POOL_LINE % (end, head, job, i, _ident[0], start, end, cpu_end - cpu0,
-                                  recv[1], len(data), loaded - recv[0] + p1 - p0, ok[0], ok[1]))
+            line = _lines[2] % (end, head, job, i, start, end, cpu_end - cpu0, recv[1], len(data),
+                                loaded - recv[0] + p1 - p0)
+        try:
+            written = _os_write(_fd[0], line)
+        except (OSError, TypeError):  # TypeError: nothing is recorded (no file)
+            _write_line(line)
+        else:
+            if written != len(line):
+                _emit_line(line[written:])
         if self._wlock is None:
             self._writer.send_bytes(data)
         else:
@@ -121,6 +128,14 @@ _dumps = ForkingPickler.dumps
 _emit_line = events.emit_line
 _ident = [b""]  # '"pid":…,"tid":…,"kind":"process"' of this worker process
 _fd = [None]  # its events file
+_lines = [None, None, None]  # its Pool task line templates: any outcome, ok map chunk, ok apply
+
+
+def _pool_templates(ident):
+    """``_lines`` for this process (``ident`` spliced in once: one field less per task)."""
+    line = _TASK_LINE.replace(b'"taskId":"%s",%s', b'"taskId":"%d:%d",' + ident.replace(b"%", b"%%"))
+    ok = line.replace(b'"ok":%s%s}', b'"ok":true}')
+    return [line, ok.replace(b'"ok":true}', b'"ok":true,"chunk":%d}'), ok]
 
 
 def _result_value(obj):
@@ -200,6 +215,7 @@ def install(process):
     if type(args[1]) is _SimpleQueue:
         args[1].__class__ = results
     _ident[0] = b'"pid":%d,"tid":%d,"kind":"process"' % (os.getpid(), threading.get_native_id())
+    _lines[:] = _pool_templates(_ident[0])
     _fd[0] = events.set_direct()
 
 
