@@ -22,7 +22,7 @@
  * Plain `number[]` columns and task records stay the report's schema (`parascope.report/1`):
  * exports never see this form.
  */
-import type { Report, TaskRecord } from './core/report/model';
+import type { Report, SourceSite, TaskRecord } from './core/report/model';
 import type { FractionColumn, NumberColumn, SampleColumns, TaskColumns, WireCoreSeries, WireMessage, WireReport } from './protocol';
 
 /** A fraction 0–1 is sent as round(v × FRACTION_STEPS) in a byte. */
@@ -106,7 +106,10 @@ function pack<T extends Packable[]>(arrays: T): T {
 const NO_BYTES = new Uint8Array(0);
 const column = <T>(value: T): T | [] => (isColumn(value) ? value : []);
 /** A column of bytes, or an empty one when every byte is 0 (see the module's comment). */
-const orEmpty = (bytes: Uint8Array): Uint8Array => (bytes.some((v) => v !== 0) ? bytes : NO_BYTES);
+function orEmpty(bytes: Uint8Array): Uint8Array {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return bytes;
+  return NO_BYTES;
+}
 
 function numbers(source: ArrayLike<number>): Float64Array {
   return source instanceof Float64Array ? source : Float64Array.from(source, (v) => (typeof v === 'number' ? v : NaN));
@@ -126,7 +129,14 @@ function fractionPair(busy: FractionColumn, workload: FractionColumn): [Uint8Arr
   const w = new Uint8Array(workload.length);
   const both = Math.min(busy.length, workload.length);
   const scaleB = fractionScale(busy), scaleW = fractionScale(workload);
-  for (let i = 0; i < both; i++) quantizePair(busy[i]! * scaleB, workload[i]! * scaleW, b, w, i);
+  for (let i = 0; i < both; i++) {
+    // quantizePair, inlined: this runs for every sample of every core of a report.
+    const vb = busy[i]! * scaleB, vw = workload[i]! * scaleW;
+    const qb = vb > 0 ? (vb < 1 ? Math.round(vb * FRACTION_STEPS) : FRACTION_STEPS) : 0;
+    const qw = vw > 0 ? (vw < 1 ? Math.round(vw * FRACTION_STEPS) : FRACTION_STEPS) : 0;
+    b[i] = qb === 0 ? qw : qb;
+    w[i] = qb === 0 || qw < qb ? qw : qb;
+  }
   for (let i = both; i < busy.length; i++) b[i] = quantize(busy[i]! * scaleB);
   for (let i = both; i < workload.length; i++) w[i] = quantize(workload[i]! * scaleW);
   return [orEmpty(b), orEmpty(w)];
@@ -211,6 +221,8 @@ function taskColumns(tasks: readonly TaskRecord[]): TaskColumns {
   const sites = new Map<unknown, number>();
   const siteKeys = new Map<string, number>();
   const num = (v: unknown) => (typeof v === 'number' ? v : NaN);
+  let lastSite: SourceSite | null = null;
+  let lastSiteIndex = -1;
   for (let i = 0; i < n; i++) {
     const task = tasks[i]!;
     columns.worker[i] = Number.isInteger(task.worker) ? task.worker : -1;
@@ -231,19 +243,25 @@ function taskColumns(tasks: readonly TaskRecord[]): TaskColumns {
       }
     }
     columns.pool[i] = pool;
-    // Tasks submitted from one line usually share one site object; equal sites made apart are merged too.
+    // Tasks submitted from one line usually share one site object; equal sites made apart (as
+    // parsed from the harness's events) are merged too. Most tasks have their neighbour's site.
     let site = -1;
-    if (task.site && typeof task.site === 'object') {
-      site = sites.get(task.site) ?? -1;
+    const at = task.site;
+    if (at && typeof at === 'object' && lastSite && at.line === lastSite.line && at.file === lastSite.file && at.function === lastSite.function) {
+      site = lastSiteIndex;
+    } else if (at && typeof at === 'object') {
+      site = sites.get(at) ?? -1;
       if (site < 0) {
-        const key = `${task.site.file}\0${task.site.line}\0${task.site.function ?? ''}`;
+        const key = `${at.file}\0${at.line}\0${at.function ?? ''}`;
         site = siteKeys.get(key) ?? -1;
         if (site < 0) {
-          site = columns.sites.push(task.site) - 1;
+          site = columns.sites.push(at) - 1;
           siteKeys.set(key, site);
         }
-        sites.set(task.site, site);
+        sites.set(at, site);
       }
+      lastSite = at;
+      lastSiteIndex = site;
     }
     columns.site[i] = site;
   }
