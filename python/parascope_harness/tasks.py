@@ -11,18 +11,19 @@ last thing unpickled, so it also marks the end of the task's deserialization:
 that is where the task's clock starts. Task ids and chunk sizes are worked out
 by the worker from the task itself, only when its line is written.
 
-Times are kept as integer nanoseconds and written as JSON numbers with an
-exponent (``1764449415810108123e-9``): formatting floats is the slowest part of
-this hot path, formatting integers is not.
+Times are kept as integer nanoseconds of ``time.time_ns()`` (durations too: one
+clock read less per task than a separate monotonic clock) and written as JSON
+numbers with an exponent (``1764449415810108123e-9``): formatting floats is the
+slowest part of this hot path, formatting integers is not.
 """
 import os
 import threading
-from time import perf_counter_ns as _perf_ns, thread_time_ns as _cpu_ns, time_ns as _now_ns
+from time import thread_time_ns as _cpu_ns, time_ns as _now_ns
 
 from parascope_harness import events, sites
 
 _local = threading.local()
-_recv = [0, 0, None]  # arrival (perf_counter_ns), size and bytes of the last task message received
+_recv = [0, 0, None]  # arrival (time_ns), size and bytes of the last task message received
 _proc = [None]  # the current task record of this (single-threaded) pool worker process
 _pid = [os.getpid()]
 _heads = {}
@@ -101,16 +102,15 @@ class PoolTask(tuple):
 def pool_task_loaded(job, i, func, args, kwds, head_text):
     """Unpickling side of ``PoolTask``: start the task's record, return the stdlib tuple.
 
-    A worker's record is ``(head, job, i, chunk, start, cpu, loaded)``: ``chunk`` the
-    number of items of a map chunk (else None), ``start`` (``time_ns``) and ``cpu``
-    (``thread_time_ns``) where the task starts, ``loaded`` (``perf_counter_ns``) the
-    end of its unpickling.
+    A worker's record is ``(head, job, i, chunk, start, cpu)``: ``chunk`` the number
+    of items of a map chunk (else None), ``start`` (``time_ns``: also the end of the
+    task's unpickling) and ``cpu`` (``thread_time_ns``) where the task starts.
     """
     chunk = len(args[0][1]) if is_mapstar(func) else None
     if _diagnosing:
         _diagnosed_meta.append((head_text, b"%d:%d" % (job, i), chunk))
     else:
-        _proc[0] = (head_text, job, i, chunk, _now_ns(), _cpu_ns(), _perf_ns())
+        _proc[0] = (head_text, job, i, chunk, _now_ns(), _cpu_ns())
         _recv[2] = None
     return (job, i, func, args, kwds)
 
@@ -121,7 +121,7 @@ def pool_map_loaded(job, i, star, args, kwds, head_text):
     if _diagnosing:
         _diagnosed_meta.append((head_text, b"%d:%d" % (job, i), len(args[0][1])))
     else:
-        _proc[0] = (head_text, job, i, len(args[0][1]), _now_ns(), _cpu_ns(), _perf_ns())
+        _proc[0] = (head_text, job, i, len(args[0][1]), _now_ns(), _cpu_ns())
         _recv[2] = None
     return (job, i, func, args, kwds)
 
@@ -138,7 +138,7 @@ def call_item_loaded(work_id, fn, args, kwargs, meta):
         _diagnosed_meta.append(meta)
         return None
     if meta is not None:
-        _proc[0] = (meta, _now_ns(), _cpu_ns(), _perf_ns())
+        _proc[0] = (meta, _now_ns(), _cpu_ns())
         _recv[2] = None
     from parascope_harness.pools import process_executor
     return process_executor.ORIGINAL_CALL_ITEM(work_id, fn, args, kwargs)

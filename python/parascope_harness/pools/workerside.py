@@ -15,7 +15,7 @@ import sys
 import threading
 from multiprocessing import queues as mp_queues
 from multiprocessing.reduction import ForkingPickler
-from time import perf_counter_ns as _perf_ns, thread_time_ns as _cpu_ns, time_ns as _now_ns
+from time import thread_time_ns as _cpu_ns, time_ns as _now_ns
 
 from parascope_harness import events, sites, tasks
 
@@ -50,27 +50,27 @@ class PoolResultQueue(_SimpleQueue):
         rec = _current[0]
         if rec is None:
             return _SimpleQueue.put(self, obj)
-        end, cpu_end, p0 = _now_ns(), _cpu_ns(), _perf_ns()
+        end, cpu_end = _now_ns(), _cpu_ns()
         try:
             data = _dumps(obj)
         except BaseException as exc:
             _result_failed(rec, obj, exc)
             return _SimpleQueue.put(self, obj)  # raise the stdlib's own exception, from the stdlib's frames
-        p1 = _perf_ns()
+        pickled = _now_ns()
         _current[0] = None
-        head, job, i, chunk, start, cpu0, loaded = rec
+        head, job, i, chunk, start, cpu0 = rec
         recv = _recv
         outcome = obj[2]
         if not outcome[0]:
             ok, extra = _failed(rec, data, outcome[1], (head, b"%d:%d" % (job, i), chunk))
             line = _lines[0] % (end, head, job, i, start, end, cpu_end - cpu0, recv[1], len(data),
-                                loaded - recv[0] + p1 - p0, ok, extra)
+                                start - recv[0] + pickled - end, ok, extra)
         elif chunk is not None:  # a map chunk: the hot path
             line = _lines[1] % (end, head, job, i, start, end, cpu_end - cpu0, recv[1], len(data),
-                                loaded - recv[0] + p1 - p0, chunk)
+                                start - recv[0] + pickled - end, chunk)
         else:
             line = _lines[2] % (end, head, job, i, start, end, cpu_end - cpu0, recv[1], len(data),
-                                loaded - recv[0] + p1 - p0)
+                                start - recv[0] + pickled - end)
         try:
             written = _os_write(_fd[0], line)
         except (OSError, TypeError):  # TypeError: nothing is recorded (no file)
@@ -92,15 +92,15 @@ class ExecutorResultQueue(_SimpleQueue):
         rec = _current[0]
         if rec is None:
             return _SimpleQueue.put(self, obj)
-        end, cpu_end, p0 = _now_ns(), _cpu_ns(), _perf_ns()
+        end, cpu_end = _now_ns(), _cpu_ns()
         try:
             data = _dumps(obj)
         except BaseException as exc:
             _result_failed(rec, obj, exc)
             return _SimpleQueue.put(self, obj)
-        p1 = _perf_ns()
+        pickled = _now_ns()
         _current[0] = None
-        meta, start, cpu0, loaded = rec
+        meta, start, cpu0 = rec
         error = getattr(obj, "exception", None)
         if error is None:
             ok = tasks.tail(True, None, meta[2])
@@ -108,7 +108,7 @@ class ExecutorResultQueue(_SimpleQueue):
             ok = _failed(rec, data, error, meta)
         recv = _recv
         _write_line(_TASK_LINE % (end, meta[0], meta[1], _ident[0], start, end, cpu_end - cpu0,
-                                  recv[1], len(data), loaded - recv[0] + p1 - p0, ok[0], ok[1]))
+                                  recv[1], len(data), start - recv[0] + pickled - end, ok[0], ok[1]))
         if self._wlock is None:
             self._writer.send_bytes(data)
         else:
@@ -145,7 +145,7 @@ def _result_value(obj):
 
 
 def _record_meta(rec):
-    if len(rec) == 7:  # a multiprocessing.Pool record
+    if len(rec) == 6:  # a multiprocessing.Pool record
         head, job, i, chunk = rec[:4]
         return (head, b"%d:%d" % (job, i), chunk)
     return rec[0]
@@ -183,7 +183,7 @@ def _recording(conn):
             data = recv_raw().getvalue()
         else:
             data = original(maxlength)  # the stdlib's own checks and errors
-        recv[0] = _perf_ns()
+        recv[0] = _now_ns()
         recv[1] = len(data)
         recv[2] = data
         return data
