@@ -209,15 +209,15 @@ describe('end to end: the host process going away', function () {
 
   it('Ctrl+C on `parascope run` cancels the whole tree and exits non-zero with the summary', async () => {
     const child = spawn(process.execPath, [CLI, 'run', 'cancel_tree.py', '--', 'stubborn'], { cwd: SCRIPTS, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     const { tree, eventsDir } = await treeOf(child);
     const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
     child.kill('SIGINT');
     const code = await exited;
     assert.ok(code !== 0 && code !== null, `exit code ${code}`);
     assert.deepEqual(tree.filter((p) => alive(p.pid, p.start)), []);
-    assert.match(stderr, /cancel_tree\.py was cancelled after/);
+    assert.match(stdout, /\nparascope: cancel_tree\.py was cancelled after/, 'the summary comes last, on stdout');
     assert.ok(!existsSync(eventsDir), 'the events folder is removed');
   });
 
@@ -265,7 +265,9 @@ describe('end to end: parascope run on the command line', function () {
   it('pipes stdin through to the script', () => {
     const result = cli(['run', 'echo_stdin.py'], { input: 'hello\nwörld\n' });
     assert.equal(result.status, 0, result.stderr.toString());
-    assert.equal(result.stdout.toString(), 'HELLO\nWÖRLD\nEOF\n');
+    const stdout = result.stdout.toString();
+    assert.ok(stdout.startsWith('HELLO\nWÖRLD\nEOF\n'), stdout);
+    assert.match(stdout.slice('HELLO\nWÖRLD\nEOF\n'.length), /^parascope: echo_stdin\.py exited 0/);
   });
 
   it('runs a script with spaces and non-ASCII in its name, its folder and its arguments, and writes all three reports there', () => {
@@ -274,7 +276,7 @@ describe('end to end: parascope run on the command line', function () {
     writeFileSync(join(folder, 'mon script é.py'), 'import json, os, sys\nprint(json.dumps({"argv": sys.argv[1:], "cwd": os.getcwd(), "file": __file__}, ensure_ascii=False))\n');
     const result = cli(['run', 'mon script é.py', '--json', 'rapports/r é.json', '--html', 'rapports/r é.html', '--trace', 'rapports/r é.trace.json', '--', 'arg with space', 'ärg'], { cwd: folder });
     assert.equal(result.status, 0, result.stderr.toString());
-    const said = JSON.parse(result.stdout.toString()) as { argv: string[]; cwd: string; file: string };
+    const said = JSON.parse(result.stdout.toString().split('\n')[0]) as { argv: string[]; cwd: string; file: string };
     assert.deepEqual(said.argv, ['arg with space', 'ärg']);
     assert.equal(said.cwd, folder);
     assert.equal(said.file, join(folder, 'mon script é.py'));
