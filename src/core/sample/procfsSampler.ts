@@ -6,7 +6,7 @@
  * ever spawned:
  *  - new workload processes are found when the `processes` fork counter of `/proc/stat` moved:
  *    /proc is listed and only pids not listed before are read (at most every 500 ms), so new
- *    workers show up at once; a full `/proc/*\/stat` scan every 5 s catches reused pids;
+ *    workers show up at once; a full `/proc/*\/stat` scan every 10 s catches reused pids;
  *  - files read every sample stay open and are re-read with `pread` (`FdCache`), no path lookup;
  *  - known processes: one `stat` read per sample (totals, thread count, cutime/cstime of reaped
  *    children); a thread list is re-read only when the thread count changed;
@@ -32,7 +32,7 @@ import { procKey, selectWorkload, type ProcEntry } from './tree';
 import type { SampledProcess, SampledThread, Sampler, SamplerResult, SamplePoint } from './types';
 
 export const MIN_INTERVAL_MS = 100;
-const RESCAN_MS = 5000;
+const RESCAN_MS = 10_000;
 const NEW_PIDS_SCAN_MS = 500;
 /**
  * Threads read per sample (schedstat, and stat when it ran), shared round-robin across the
@@ -62,6 +62,11 @@ export interface ProcfsSamplerOptions {
 
 interface ThreadState {
   record: SampledThread;
+  /** Its procfs paths, built once (each is a key of the open-files cache, read every few samples). */
+  dir: string;
+  schedstatPath: string;
+  statPath: string;
+  syscallPath: string;
   /** Where its CPU time comes from: schedstat nanoseconds, or stat ticks; null before the first read. */
   mode: 'ns' | 'ticks' | null;
   /** Last CPU reading, in the unit of `mode`. */
@@ -414,8 +419,9 @@ export class ProcfsSampler implements Sampler {
           pid, tid, comm: '', cpuSeconds: 0, runDelaySeconds: 0, migrations: 0, activeSamples: 0, gilProbes: 0, futexWaits: 0,
         };
         this.allThreads.push(record);
+        const dir = `${this.procRoot}/${pid}/task/${tid}`;
         proc.threads.set(tid, {
-          record, mode: null, run: 0, waitNs: 0, processor: -1, state: '?', stateFresh: false, readTick: -1, readMs: 0, deltaNs: 0, windowNs: 0,
+          record, dir, schedstatPath: `${dir}/schedstat`, statPath: `${dir}/stat`, syscallPath: `${dir}/syscall`, mode: null, run: 0, waitNs: 0, processor: -1, state: '?', stateFresh: false, readTick: -1, readMs: 0, deltaNs: 0, windowNs: 0,
         });
       }
     }
@@ -435,12 +441,11 @@ export class ProcfsSampler implements Sampler {
     const perCore = this.coreIds.map(() => 0);
     for (const thread of chosen) {
       const tid = thread.record.tid;
-      const dir = `${this.procRoot}/${pid}/task/${tid}`;
       const fresh = thread.mode === null;
       let waitDelta = 0;
       let ran = fresh;
       if (thread.mode !== 'ticks') {
-        const n = this.files.readBytes(`${dir}/schedstat`);
+        const n = this.files.readBytes(thread.schedstatPath);
         const sched = n < 0 ? null : parseSchedstatBytes(sharedBuffer(), n);
         // "0 0 0" is what a kernel with schedstats switched off prints: fall back to ticks.
         if (sched && (sched.runNs > 0 || sched.waitNs > 0 || sched.slices > 0)) {
@@ -454,7 +459,7 @@ export class ProcfsSampler implements Sampler {
           thread.mode = 'ticks';
         } else {
           proc.threads.delete(tid);
-          this.files.forget(`${dir}/`);
+          this.files.forget(`${thread.dir}/`);
           vanishedThreads = true;
           continue;
         }
@@ -505,12 +510,11 @@ export class ProcfsSampler implements Sampler {
 
   /** Reads a thread's stat: state, last core (a change is a migration), name. Null (and forgotten) when it is gone. */
   private readThreadStat(proc: ProcState, thread: ThreadState): TaskStat | null {
-    const dir = `${this.procRoot}/${proc.record.pid}/task/${thread.record.tid}`;
-    const n = this.files.readBytes(`${dir}/stat`);
+    const n = this.files.readBytes(thread.statPath);
     const stat = n < 0 ? null : parseTaskStatBytes(sharedBuffer(), n);
     if (!stat) {
       proc.threads.delete(thread.record.tid);
-      this.files.forget(`${dir}/`);
+      this.files.forget(`${thread.dir}/`);
       return null;
     }
     if (thread.processor >= 0 && stat.processor >= 0 && stat.processor !== thread.processor) thread.record.migrations += 1;
@@ -542,7 +546,7 @@ export class ProcfsSampler implements Sampler {
       }
       if (this.syscallBudget <= 0) continue;
       this.syscallBudget -= 1;
-      const text = this.files.read(`${this.procRoot}/${proc.record.pid}/task/${thread.record.tid}/syscall`);
+      const text = this.files.read(thread.syscallPath);
       this.stats.syscallReads += 1;
       if (text === null) continue;
       thread.record.gilProbes += 1;
