@@ -14,6 +14,11 @@ import { describeError } from '../core/errors';
 /** Runs one CLI invocation and returns its exit code. Never throws. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
+  const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (command !== undefined && command in USAGE && (own.includes('--help') || own.includes('-h'))) {
+    io.out(`${USAGE[command as CommandName]}\n`); // `parascope run --help`: that command's usage, exit 0
+    return 0;
+  }
   try {
     switch (command) {
       case undefined:

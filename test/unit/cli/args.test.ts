@@ -94,5 +94,15 @@ describe('CLI arguments', () => {
       assert.equal(await main(['--help'], io), 0);
       for (const command of ['run', 'sweep', 'check']) assert.match(io.stdout, new RegExp(`usage: parascope ${command} `));
     });
+
+    it('prints one command\'s usage for `COMMAND --help` (exit 0), but passes a script\'s own --help through', async () => {
+      for (const argv of [['run', '--help'], ['sweep', '--help'], ['check', '-h'], ['demo', '--help'], ['run', 'x.py', '--help']]) {
+        const io = recordingIO();
+        assert.equal(await main(argv, io), 0, argv.join(' '));
+        assert.match(io.stdout, new RegExp(`^usage: parascope ${argv[0]} [^\\n]+\\n$`));
+        assert.equal(io.stderr, '');
+      }
+      assert.deepEqual(parseRun(['x.py', '--', '--help']).scriptArgs, ['--help']);
+    });
   });
 });
