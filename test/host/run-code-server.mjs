@@ -252,8 +252,10 @@ async function phaseMocha(browser, server, folder, entry = 'index.js') {
     ['extensionTestsPath', remote(join(ROOT, 'out', 'test', 'host', entry))],
   ];
   const { page, exited } = await openWorkbench(browser, workbenchUrl(server.base, folder, payload));
-  const timeout = new Promise((r) => setTimeout(() => r('timeout'), 20 * 60_000));
+  let timer;
+  const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), 20 * 60_000); });
   const code = await Promise.race([exited, timeout]);
+  clearTimeout(timer); // a pending 20-minute timer would keep this process alive after the tier is done
   await page.screenshot({ path: join(ARTIFACTS, 'mocha-end.png') }).catch(() => {});
   await page.close();
   if (code === 'timeout') throw new Error('the host tests did not finish within 20 minutes');

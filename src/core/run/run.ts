@@ -326,7 +326,9 @@ class Run implements RunHandle {
       // Leftovers (daemon workers, setsid'd children) are ended too: nothing outlives a run.
       this.terminating ??= terminateTree(this.killContext(), CLEANUP_TIMINGS);
       await this.terminating;
-      await Promise.race([this.closeSeen, new Promise((ok) => setTimeout(ok, DRAIN_MS))]);
+      let drainTimer: NodeJS.Timeout | undefined;
+      await Promise.race([this.closeSeen, new Promise((ok) => (drainTimer = setTimeout(ok, DRAIN_MS)))]);
+      clearTimeout(drainTimer); // else it holds the CLI's exit back by up to DRAIN_MS
       clearInterval(this.tailTimer);
       await this.tailer?.finish().catch(() => undefined);
       this.flush();
