@@ -94,6 +94,36 @@ class EventStreamTest(unittest.TestCase):
         self.assertEqual(len(run.of("pool_end", poolId=pool["poolId"])), 1)
 
 
+class TaskAccountingTest(unittest.TestCase):
+    """Bytes and pickling time of every process-pool task, for both pool families and every
+    start method (under fork the executor's call queue is reset after the harness set it up)."""
+
+    @classmethod
+    def setUpClass(cls):
+        methods = [m for m in ("fork", "spawn", "forkserver") if m in __import__("multiprocessing").get_all_start_methods()]
+        cls.runs = {(kind, method): support.harness([support.script("accounting.py"), kind, method])
+                    for kind in ("pool", "executor") for method in methods}
+
+    @classmethod
+    def tearDownClass(cls):
+        support.cleanup()
+
+    def test_every_task_has_its_bytes_and_a_pickling_time_within_the_run(self):
+        for (kind, method), future in self.runs.items():
+            with self.subTest(pool=kind, start_method=method):
+                run = future.result()
+                self.assertEqual(run.code, 0, run.describe())
+                tasks = run.of("task")
+                self.assertEqual(len(tasks), 6, run.events)
+                for task in tasks:
+                    self.assertGreater(task["argBytes"], 0, task)
+                    self.assertGreater(task["resultBytes"], 200, task)
+                    self.assertLessEqual(task["start"], task["end"])
+                    # measured from the task message's arrival: never negative, never longer than the run
+                    self.assertGreaterEqual(task["pickleSeconds"], 0, task)
+                    self.assertLess(task["pickleSeconds"], run.elapsed, task)
+
+
 class BufferTest(unittest.TestCase):
     def test_full_buffer_drops_and_counts(self):
         """Task lines wait in a bounded buffer; every other event is written at once, in order."""

@@ -209,7 +209,10 @@ def install(process):
     else:
         from concurrent.futures import process as cf_process
         call_queue = args[0]
-        call_queue._recv_bytes = _recording(call_queue._reader)
+        reader = call_queue._reader
+        # On the Connection itself: under fork, Queue._after_fork (run after this) resets
+        # the queue's _recv_bytes to reader.recv_bytes — the wrapper must be what it finds.
+        reader.recv_bytes = call_queue._recv_bytes = _recording(reader)
         cf_process._ExceptionWithTraceback = _strip_harness_frames(cf_process._ExceptionWithTraceback)
         results = ExecutorResultQueue
     if type(args[1]) is _SimpleQueue:
