@@ -325,6 +325,7 @@ def report_process_start(exc, proc):
     report_walk(roots, site, "process-start", exc)
 
 
-def report_queue_put(exc, obj):
-    """A ``multiprocessing.Queue`` feeder thread could not pickle an item (it is dropped)."""
-    report_walk([("item", obj)], None, "queue-put", exc, dropped=True)
+def report_queue_put(exc, obj, site=None):
+    """A ``multiprocessing.Queue`` feeder thread could not pickle an item (it is dropped);
+    ``site`` is the ``put`` call's (file, line, function) when it is known."""
+    report_walk([("item", obj)], site, "queue-put", exc, dropped=True)

@@ -99,8 +99,9 @@ class TaxonomyTest(unittest.TestCase):
         self.assertTrue(thread_row and all(f["rule"] == "PAR005" and f["path"].startswith("args[0].")
                                            for f in thread_row), thread_row)
         queue = run.findings(phase="queue-put")
-        self.assertEqual([(f["rule"], f["path"], f["dropped"]) for f in queue],
-                         [("PAR005", "item", True)])
+        self.assertEqual(sorted((f["rule"], f["path"], f["dropped"], _line(f)) for f in queue),
+                         [("PAR005", "item", True, self.rows["queue-put"]),
+                          ("PAR006", "item['log']", True, self.rows["joinable-put"])])
         item = [f for f in run.findings() if _line(f) == self.rows["map-item"]][0]
         self.assertEqual(item["item"], 2)
         if method == "fork":

@@ -140,6 +140,9 @@ def main():
             print("raised", type(exc).__name__)
     queue = ctx.Queue()
     queue.put(threading.Lock())  # ROW queue-put
+    joinable = ctx.JoinableQueue()
+    joinable.put(1)
+    joinable.put({"log": open(os.devnull)})  # ROW joinable-put
     time.sleep(0.5)
     try:
         ctx.Process(target=ident, args=(threading.Lock(),)).start()  # ROW process-args
