@@ -37,15 +37,15 @@ def _patch_queue_feeder(queues):
         original(e, obj)
 
     queues.Queue._on_queue_feeder_error = staticmethod(_on_queue_feeder_error)
-    for cls in (queues.Queue, queues.JoinableQueue):  # JoinableQueue.put does not call Queue.put
-        put = cls.__dict__["put"]
-
-        def noting_put(self, obj, block=True, timeout=None, _put=put):
+    def noting(put):
+        def noting_put(self, obj, block=True, timeout=None):
             note((id(obj), user_site(sys._getframe(1))))
-            return _put(self, obj, block, timeout)
-
+            return put(self, obj, block, timeout)
         noting_put.__name__, noting_put.__qualname__, noting_put.__doc__ = put.__name__, put.__qualname__, put.__doc__
-        cls.put = noting_put
+        return noting_put
+
+    for cls in (queues.Queue, queues.JoinableQueue):  # JoinableQueue.put does not call Queue.put
+        cls.put = noting(cls.__dict__["put"])
 
 
 def _put_site(key):
