@@ -77,7 +77,9 @@ export function formatSummary(report: Report, options: SummaryOptions = {}): str
   lines.push(
     `${paint('1', 'parascope:')} ${script} ${outcome(report)} after ${f2(report.wallSeconds)} s · CPU ${f2(report.cpuSeconds)} s · ` +
       `${f2(report.coresUsed)} cores used (${usable}${report.sampler.coarse ? ', coarse sampling' : ''})` +
-      (report.metrics.parallelEfficiency !== null ? ` · efficiency ${pct(report.metrics.parallelEfficiency)}` : ''),
+      // Like the efficiency verdict: only for a run that fanned work out (pool workers or lanes).
+      (report.metrics.parallelEfficiency !== null && report.workers.some((w) => w.kind !== 'main')
+        ? ` · efficiency ${pct(report.metrics.parallelEfficiency)}` : ''),
   );
   const verdicts = [...report.metrics.verdicts].sort((a, b) => ORDER.indexOf(a.level) - ORDER.indexOf(b.level));
   for (const verdict of verdicts) {

@@ -136,6 +136,14 @@ describe('CLI summary', () => {
     assert.ok(formatSummary(report, { color: true }).includes('\u001b[31m✗'));
   });
 
+  it('leaves efficiency out for a run that never fanned out (only its main process)', async () => {
+    const base = await fixtureReport();
+    assert.match(formatSummary(base).split('\n')[0], / · efficiency 49 %$/);
+    for (const workers of [[], [{ ...base.workers[0], kind: 'main' as const }]]) {
+      assert.match(formatSummary({ ...base, workers }).split('\n')[0], /0\.98 cores used \(2 usable\)$/);
+    }
+  });
+
   it('tells a cancelled, a hung and a signalled run apart', async () => {
     const base = await fixtureReport();
     assert.match(formatSummary({ ...base, cancelled: true }), /work\.py was cancelled after/);
