@@ -152,16 +152,7 @@ def install_thread(cf_thread):
     if ORIGINAL_TPE is not None:
         return
     ORIGINAL_TPE = cf_thread.ThreadPoolExecutor
-
-    class ThreadPoolExecutor(ORIGINAL_TPE):
-        __setattr__ = planmod.setattr_with(_THREAD_HOOKS)
-        __new__ = new_for("ThreadPoolExecutor")
-
-    ThreadPoolExecutor.__module__ = "concurrent.futures.thread"
-    ThreadPoolExecutor.__qualname__ = "ThreadPoolExecutor"
-    register("ThreadPoolExecutor", ThreadPoolExecutor, ORIGINAL_TPE)
-    cf_thread.ThreadPoolExecutor = ThreadPoolExecutor
-    set_on_package("ThreadPoolExecutor", ThreadPoolExecutor)
+    _replace(cf_thread, "ThreadPoolExecutor", ORIGINAL_TPE, _THREAD_HOOKS)
 
 
 def install_interpreter(cf_interpreter):
@@ -174,16 +165,21 @@ def install_interpreter(cf_interpreter):
         # defined after our thread patch: it must derive from the stdlib's class, as without us
         original.__bases__ = (ORIGINAL_TPE,)
     ORIGINAL_IPE = original
+    _replace(cf_interpreter, "InterpreterPoolExecutor", ORIGINAL_IPE, _INTERPRETER_HOOKS)
 
-    class InterpreterPoolExecutor(ORIGINAL_IPE):
-        __setattr__ = planmod.setattr_with(_INTERPRETER_HOOKS)
-        __new__ = new_for("InterpreterPoolExecutor")
 
-    InterpreterPoolExecutor.__module__ = "concurrent.futures.interpreter"
-    InterpreterPoolExecutor.__qualname__ = "InterpreterPoolExecutor"
-    register("InterpreterPoolExecutor", InterpreterPoolExecutor, ORIGINAL_IPE)
-    cf_interpreter.InterpreterPoolExecutor = InterpreterPoolExecutor
-    set_on_package("InterpreterPoolExecutor", InterpreterPoolExecutor)
+def _replace(module, name, original, hooks):
+    """Put a subclass of ``original`` named like it in ``module`` and ``concurrent.futures``:
+    its ``__setattr__`` swaps what ``hooks`` name while the stdlib ``__init__`` assigns it."""
+    class Patched(original):
+        __setattr__ = planmod.setattr_with(hooks)
+        __new__ = new_for(name)
+
+    Patched.__name__ = Patched.__qualname__ = name
+    Patched.__module__ = module.__name__
+    register(name, Patched, original)
+    setattr(module, name, Patched)
+    set_on_package(name, Patched)
 
 
 def set_on_package(name, cls):
