@@ -406,10 +406,10 @@ export class ProcfsSampler implements Sampler {
     let vanishedThreads = false;
     if (relist || proc.numThreads !== cur.numThreads || proc.threads.size === 0) {
       const tids = new Set(listNumeric(`${this.procRoot}/${pid}/task`));
-      for (const tid of proc.threads.keys()) {
+      for (const [tid, thread] of proc.threads) {
         if (!tids.has(tid)) {
           proc.threads.delete(tid);
-          this.files.forget(`${this.procRoot}/${pid}/task/${tid}/`);
+          this.files.forget(`${thread.dir}/`);
           vanishedThreads = true;
         }
       }
