@@ -12,31 +12,35 @@ from parascope_harness import config as configmod
 from parascope_harness import events, hang, hooks, lanes, procinfo, state
 
 
-# (id, site) of the latest Queue.put calls. The feeder thread pickles an item later, in another
-# thread; when that fails, the newest entry with the item's id is its put (the item is alive
-# from its put to the failure, so no other object can have had that id since). Bounded: a
-# queue backed up by more items than this reports the failure without a line.
-_PUTS = None
-
-
 def _patch_queue_feeder(queues):
-    global _PUTS
+    """Queue feeder failures become findings at the line of the ``put`` that queued the item.
+
+    ``put`` notes (id, site) of its item in a bounded deque. The feeder thread pickles the item
+    later; when that fails, the newest entry with the item's id is its put (the item is alive
+    from its put to the failure, so no other object can have had that id since). A queue
+    backed up by more items than the deque holds reports the failure without a line.
+    """
     import collections
     import sys
     from parascope_harness.sites import user_site
-    _PUTS = puts = collections.deque(maxlen=4096)
+    puts = collections.deque(maxlen=4096)
     note = puts.append
     original = queues.Queue._on_queue_feeder_error
+
+    def put_site(key):
+        for entry in reversed(tuple(puts)):  # a copy: other threads keep putting meanwhile
+            if entry[0] == key:
+                return entry[1]
+        return None
 
     def _on_queue_feeder_error(e, obj):
         try:
             from parascope_harness import findings
-            findings.report_queue_put(e, obj, _put_site(id(obj)))
+            findings.report_queue_put(e, obj, put_site(id(obj)))
         except Exception as err:
             events.internal_error("diagnosing a queue item: %r" % (err,))
         original(e, obj)
 
-    queues.Queue._on_queue_feeder_error = staticmethod(_on_queue_feeder_error)
     def noting(put):
         def noting_put(self, obj, block=True, timeout=None):
             note((id(obj), user_site(sys._getframe(1))))
@@ -44,15 +48,9 @@ def _patch_queue_feeder(queues):
         noting_put.__name__, noting_put.__qualname__, noting_put.__doc__ = put.__name__, put.__qualname__, put.__doc__
         return noting_put
 
+    queues.Queue._on_queue_feeder_error = staticmethod(_on_queue_feeder_error)
     for cls in (queues.Queue, queues.JoinableQueue):  # JoinableQueue.put does not call Queue.put
         cls.put = noting(cls.__dict__["put"])
-
-
-def _put_site(key):
-    for entry in reversed(_PUTS):
-        if entry[0] == key:
-            return entry[1]
-    return None
 
 
 def install(config, announce=None):
