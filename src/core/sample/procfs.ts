@@ -168,7 +168,7 @@ export function parseTaskStatBytes(buf: Uint8Array, length: number): TaskStat | 
   const processor = values[9];
   return {
     pid,
-    comm: Buffer.from(buf.buffer, buf.byteOffset + open + 1, close - open - 1).toString('utf8'),
+    comm: decodeUtf8(buf, open + 1, close),
     state,
     ppid: values[0],
     pgrp: values[1],
@@ -181,6 +181,13 @@ export function parseTaskStatBytes(buf: Uint8Array, length: number): TaskStat | 
     startTime: values[8],
     processor: Number.isFinite(processor) ? processor : -1,
   };
+}
+
+const decoder = new TextDecoder();
+
+/** UTF-8 text of `buf[start, end)` (`buf` may be any Uint8Array: no Buffer view is built). */
+function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
+  return decoder.decode(buf.subarray(start, end));
 }
 
 /** `/proc/<tid>/schedstat`: nanoseconds on a CPU, nanoseconds runnable but waiting, timeslices. */

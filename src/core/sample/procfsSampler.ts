@@ -43,6 +43,15 @@ const NEW_PIDS_SCAN_MS = 500;
  */
 const THREAD_BUDGET = 16;
 const MAX_SYSCALL_READS = 8;
+/**
+ * Zero for the fields that hold fractions or nanosecond counts (beyond 2^31): V8 lays a field
+ * out by the first value stored in it, and a literal `0` is a small integer — the first
+ * fractional value then changes the layout of every such object, which throws away the
+ * optimized code of the sampler's hot functions (measured: two deoptimizations and
+ * recompilations of `readThreads`, ~30 ms of compiling each). -0 is stored as a double from
+ * the start, and reads, sums and prints (JSON) as 0.
+ */
+const DOUBLE_ZERO = -0;
 
 export interface ProcfsSamplerOptions {
   rootPid: number;
@@ -67,8 +76,8 @@ interface ThreadState {
   schedstatPath: string;
   statPath: string;
   syscallPath: string;
-  /** Where its CPU time comes from: schedstat nanoseconds, or stat ticks; null before the first read. */
-  mode: 'ns' | 'ticks' | null;
+  /** Where its CPU time comes from: schedstat nanoseconds, or stat ticks; '' before the first read. */
+  mode: 'ns' | 'ticks' | '';
   /** Last CPU reading, in the unit of `mode`. */
   run: number;
   waitNs: number;
@@ -207,7 +216,7 @@ export class ProcfsSampler implements Sampler {
     if (!table && this.forksPending && nowMs - this.lastNewScanMs >= NEW_PIDS_SCAN_MS) this.scanNewPids(nowMs);
 
     const t = (nowMs - this.options.startMs) / 1000;
-    const workloadNs = this.coreIds.map(() => 0);
+    const workloadNs = new Float64Array(this.coreIds.length);
     let total = 0;
     const alive: [ProcState, TaskStat][] = [];
     const vanished: { ppid: number; totalTicks: number }[] = [];
@@ -261,7 +270,7 @@ export class ProcfsSampler implements Sampler {
     }
     this.cpuSeconds += total;
     const intervalNs = seconds * 1e9;
-    const workload = fitWorkload(workloadNs.map((ns) => ns / intervalNs), busy);
+    const workload = fitWorkload(Array.from(workloadNs, (ns) => ns / intervalNs), busy);
     const sample: SamplePoint = { t, busy, workload, steal, coresUsed: total / seconds };
     this.samples.push(sample);
     this.prevMs = nowMs;
@@ -388,7 +397,7 @@ export class ProcfsSampler implements Sampler {
       const record: SampledProcess = {
         pid: entry.pid, ppid: entry.ppid, startTime: entry.startTime, comm: stat.comm,
         firstSeen: (nowMs - this.options.startMs) / 1000, lastSeen: (nowMs - this.options.startMs) / 1000,
-        cpuSeconds: 0, cpuStart: this.samples.length, cpu: [],
+        cpuSeconds: DOUBLE_ZERO, cpuStart: this.samples.length, cpu: [],
       };
       this.allProcesses.push(record);
       this.procs.set(key, { record, ppid: entry.ppid, selfTicks: -1, childTicks: 0, numThreads: -1, threads: new Map(), alive: true, last: null });
@@ -400,31 +409,9 @@ export class ProcfsSampler implements Sampler {
    * each thread's delta also goes to the core it was last seen on. A thread first seen after
    * the baseline appeared since the last listing: its whole life counts.
    */
-  private readThreads(proc: ProcState, cur: TaskStat, workloadNs: number[] | null, relist = false) {
-    const pid = proc.record.pid;
+  private readThreads(proc: ProcState, cur: TaskStat, workloadNs: Float64Array | null, relist = false) {
     const baseline = workloadNs === null;
-    let vanishedThreads = false;
-    if (relist || proc.numThreads !== cur.numThreads || proc.threads.size === 0) {
-      const tids = new Set(listNumeric(`${this.procRoot}/${pid}/task`));
-      for (const [tid, thread] of proc.threads) {
-        if (!tids.has(tid)) {
-          proc.threads.delete(tid);
-          this.files.forget(`${thread.dir}/`);
-          vanishedThreads = true;
-        }
-      }
-      for (const tid of tids) {
-        if (proc.threads.has(tid)) continue;
-        const record: SampledThread = {
-          pid, tid, comm: '', cpuSeconds: 0, runDelaySeconds: 0, migrations: 0, activeSamples: 0, gilProbes: 0, futexWaits: 0,
-        };
-        this.allThreads.push(record);
-        const dir = `${this.procRoot}/${pid}/task/${tid}`;
-        proc.threads.set(tid, {
-          record, dir, schedstatPath: `${dir}/schedstat`, statPath: `${dir}/stat`, syscallPath: `${dir}/syscall`, mode: null, run: 0, waitNs: 0, processor: -1, state: '?', stateFresh: false, readTick: -1, readMs: 0, deltaNs: 0, windowNs: 0,
-        });
-      }
-    }
+    let vanishedThreads = this.relistThreads(proc, cur, relist);
     let ns = 0;
     let usedTicks = false;
     const nowMs = this.now();
@@ -438,10 +425,11 @@ export class ProcfsSampler implements Sampler {
       thread.stateFresh = false;
       thread.deltaNs = 0;
     }
-    const perCore = this.coreIds.map(() => 0);
+    // Float64Arrays: sums of nanoseconds are doubles (a plain array of 0s changes kind on the first).
+    const perCore = new Float64Array(this.coreIds.length);
     for (const thread of chosen) {
       const tid = thread.record.tid;
-      const fresh = thread.mode === null;
+      const fresh = thread.mode === '';
       let waitDelta = 0;
       let ran = fresh;
       if (thread.mode !== 'ticks') {
@@ -498,8 +486,40 @@ export class ProcfsSampler implements Sampler {
     return { ns, vanishedThreads, usedTicks, complete, perCore };
   }
 
+  /**
+   * Re-reads a process's thread list when it may have changed: adds new threads, forgets gone
+   * ones (true when some vanished). Called at every sample, the test included: a rarely taken
+   * branch inside `readThreads` would throw that big function's optimized code away the first
+   * time it runs (V8 had no feedback for it); here only this small one is recompiled.
+   */
+  private relistThreads(proc: ProcState, cur: TaskStat, relist: boolean): boolean {
+    if (!relist && proc.numThreads === cur.numThreads && proc.threads.size > 0) return false;
+    const pid = proc.record.pid;
+    let vanishedThreads = false;
+    const tids = new Set(listNumeric(`${this.procRoot}/${pid}/task`));
+    for (const [tid, thread] of proc.threads) {
+      if (!tids.has(tid)) {
+        proc.threads.delete(tid);
+        this.files.forget(`${thread.dir}/`);
+        vanishedThreads = true;
+      }
+    }
+    for (const tid of tids) {
+      if (proc.threads.has(tid)) continue;
+      const record: SampledThread = {
+        pid, tid, comm: '', cpuSeconds: DOUBLE_ZERO, runDelaySeconds: DOUBLE_ZERO, migrations: 0, activeSamples: 0, gilProbes: 0, futexWaits: 0,
+      };
+      this.allThreads.push(record);
+      const dir = `${this.procRoot}/${pid}/task/${tid}`;
+      proc.threads.set(tid, {
+        record, dir, schedstatPath: `${dir}/schedstat`, statPath: `${dir}/stat`, syscallPath: `${dir}/syscall`, mode: '', run: DOUBLE_ZERO, waitNs: DOUBLE_ZERO, processor: -1, state: '?', stateFresh: false, readTick: -1, readMs: DOUBLE_ZERO, deltaNs: DOUBLE_ZERO, windowNs: DOUBLE_ZERO,
+      });
+    }
+    return vanishedThreads;
+  }
+
   /** Adds a process's CPU of this interval to the per-core workload: as its threads ran, or scaled to its total. */
-  private attribute(workloadNs: number[], perCore: number[], totalNs: number, complete: boolean): void {
+  private attribute(workloadNs: Float64Array, perCore: Float64Array, totalNs: number, complete: boolean): void {
     const sum = perCore.reduce((a, b) => a + b, 0);
     if (sum <= 0) return;
     const scale = complete ? 1 : totalNs / sum;
