@@ -252,3 +252,23 @@ describe('the selected tab survives a reload (getState / setState)', () => {
     }
   });
 });
+
+describe('a program that never fanned work out', () => {
+  it('shows no parallel efficiency, and says why', async () => {
+    const report = processReport();
+    // The same run seen as one main thread doing the work itself: no pool workers, no lanes.
+    report.workers = report.workers.filter((w) => w.kind === 'main');
+    report.metrics.verdicts = report.metrics.verdicts.filter((v) => v.id !== 'efficiency');
+    assert.ok(report.metrics.parallelEfficiency !== null, 'the metric itself is still computed');
+    const view = await WebviewPage.open();
+    try {
+      await view.init({ report });
+      assert.equal(await text(view, '[data-card="efficiency"] .value'), '—');
+      assert.equal(await text(view, '[data-card="efficiency"] .detail'),
+        'the program never fanned work out (no pool workers, threads or processes)');
+      assert.deepEqual(view.errors, []);
+    } finally {
+      await view.close();
+    }
+  });
+});

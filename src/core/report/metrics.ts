@@ -3,7 +3,7 @@
  * functions over what the harness reported (workers, tasks) and what the sampler measured;
  * each verdict carries its reason in words, with the numbers.
  */
-import type { Finding, Metrics, PythonInfo, TaskRecord, UtilizationClass, Verdict, WorkerSummary } from './model';
+import { fannedOut, type Finding, type Metrics, type PythonInfo, type TaskRecord, type UtilizationClass, type Verdict, type WorkerSummary } from './model';
 import type { SampledProcess, SampledThread, SamplerResult } from '../sample/types';
 
 export interface WorkerLife {
@@ -303,7 +303,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
     }
   }
   // Efficiency is a verdict only for a run that fanned work out (pool workers or lanes).
-  if (efficiency !== null && input.workers.some((w) => w.kind !== 'main')) {
+  if (efficiency !== null && fannedOut(input.workers)) {
     const level = klass === 'ideal' ? 'good' : klass === 'ok' ? 'info' : 'warning';
     const workersText = workers !== null ? plural(workers, 'worker') : 'the workload';
     verdicts.push({

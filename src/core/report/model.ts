@@ -73,6 +73,14 @@ export interface WorkerSummary {
   laneKind?: 'thread' | 'process';
 }
 
+/**
+ * Did the run fan work out (pool workers or raw Thread/Process lanes)? Parallel efficiency
+ * means something only then: the verdict, the CLI summary and the panel's card all ask this.
+ */
+export function fannedOut(workers: readonly Pick<WorkerSummary, 'kind'>[]): boolean {
+  return workers.some((w) => w.kind !== 'main');
+}
+
 export interface TaskRecord {
   /** Index into `workers`. */
   worker: number;

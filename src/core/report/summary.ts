@@ -4,7 +4,7 @@
  * file:line. Colours only when asked (the CLI asks when its stream is a TTY).
  */
 import { isAbsolute, relative } from 'node:path';
-import type { Report, Verdict } from './model';
+import { fannedOut, type Report, type Verdict } from './model';
 
 export interface SummaryOptions {
   color?: boolean;
@@ -78,7 +78,7 @@ export function formatSummary(report: Report, options: SummaryOptions = {}): str
     `${paint('1', 'parascope:')} ${script} ${outcome(report)} after ${f2(report.wallSeconds)} s · CPU ${f2(report.cpuSeconds)} s · ` +
       `${f2(report.coresUsed)} cores used (${usable}${report.sampler.coarse ? ', coarse sampling' : ''})` +
       // Like the efficiency verdict: only for a run that fanned work out (pool workers or lanes).
-      (report.metrics.parallelEfficiency !== null && report.workers.some((w) => w.kind !== 'main')
+      (report.metrics.parallelEfficiency !== null && fannedOut(report.workers)
         ? ` · efficiency ${pct(report.metrics.parallelEfficiency)}` : ''),
   );
   const verdicts = [...report.metrics.verdicts].sort((a, b) => ORDER.indexOf(a.level) - ORDER.indexOf(b.level));

@@ -2,7 +2,7 @@
  * Summary cards: wall, CPU, cores used of usable, efficiency, the GIL verdict with its reason,
  * IPC share, oversubscription. Built once per run; live updates only change their text.
  */
-import type { Verdict } from '../../core/report/model';
+import { fannedOut, type Verdict } from '../../core/report/model';
 import type { WireReport } from '../../protocol';
 import { h, setText, text } from '../dom';
 import { fixed, percent, plural, seconds } from '../format';
@@ -76,7 +76,11 @@ export class SummaryView {
     this.set('cores', `${fixed(report.coresUsed, 2)} of ${report.usableCpus}`,
       `usable CPUs${report.cpuCount !== report.usableCpus ? ` (the machine has ${report.cpuCount})` : ''}`);
     const eff = verdict(report, 'efficiency');
-    this.set('efficiency', percent(m?.parallelEfficiency), eff?.detail ?? `utilization: ${m?.utilizationClass ?? 'unknown'}`, eff?.level);
+    if (fannedOut(report.workers)) {
+      this.set('efficiency', percent(m?.parallelEfficiency), eff?.detail ?? `utilization: ${m?.utilizationClass ?? 'unknown'}`, eff?.level);
+    } else {
+      this.set('efficiency', '—', 'the program never fanned work out (no pool workers, threads or processes)');
+    }
     this.set('gil', ...gilWords(report));
     const ipc = verdict(report, 'ipc');
     this.set('ipc', percent(m?.ipcShare, 1), ipc?.detail ?? 'of task time spent pickling arguments and results', ipc?.level);
