@@ -1,20 +1,30 @@
 """Harness overhead benchmark: 4,000 tasks of 0.5 ms (busy loop) through Pool.map(chunksize=1), 2 workers.
 
 Each task is a busy loop calibrated once to 0.5 ms (the same number of iterations in
-every run, so CPU times compare). Runs the same workload with plain ``python`` and under ``python -m parascope_harness
---pool asis --events-dir <tmp>`` (everything recorded), alternating the two, and
-prints the median ratio of wall times (target <= 1.02) with the absolute medians.
+every run, so CPU times compare). Runs the same workload with plain ``python`` and under
+``python -m parascope_harness --pool asis --events-dir <tmp>`` (everything recorded), alternated,
+and prints the median ratio of wall times (target <= 1.02) with the absolute medians.
 Two wall times are compared: the whole process (start-up included) and the
 ``Pool.map`` call alone (what the harness adds per task); the CPU time of the
-whole process tree is printed too (steadier than wall time on a busy machine).
-Bytecode is cached (in a temporary PYTHONPYCACHEPREFIX) as in a normal
-installation, and one unmeasured run of each warms the caches.
+whole process tree is printed too.
 
-Usage: python3 bench/harness-overhead/run.py [--pairs N] [--python PATH]
+Design against a noisy machine (shared vCPUs whose speed drifts by 10-15 % within minutes,
+and a run that comes right after another is measurably faster or slower than one that comes
+first): runs come in blocks of four, plain-harness-harness-plain then harness-plain-plain-harness,
+so each block's ratio (harness total / plain total) is free of linear drift and of the
+position effect; the figure is the median over the blocks, with a 95 % bootstrap interval.
+``--control`` runs the same blocks with plain ``python`` in both arms first: its ratio is the
+noise floor of this machine at this moment (an A/A test; ideally 1.000).
+Bytecode is cached (in a temporary PYTHONPYCACHEPREFIX) as in a normal installation, and one
+unmeasured run of each warms the caches.
+
+Usage: python3 bench/harness-overhead/run.py [--blocks N] [--control] [--python PATH]
 """
 import argparse
+import itertools
 import json
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -72,9 +82,51 @@ def run_once(argv, env):
     return wall, float(out.decode().strip().splitlines()[-1]), cpu
 
 
+def blocks_of(options, argv_a, argv_b, work, label):
+    """``options.blocks`` ABBA/BAAB blocks of (wall, map, cpu) runs; returns (a_runs, b_runs) per block."""
+    out = []
+    for block in range(options.blocks):
+        order = "abba" if block % 2 == 0 else "baab"
+        runs = {"a": [], "b": []}
+        for arm in order:
+            argv = argv_a(block) if arm == "a" else argv_b(block)
+            runs[arm].append(run_once(argv, options.env))
+        out.append((runs["a"], runs["b"]))
+        sys.stderr.write("\r  %s: block %d/%d" % (label, block + 1, options.blocks))
+        sys.stderr.flush()
+    sys.stderr.write("\n")
+    return out
+
+
+def block_ratios(blocks, index):
+    return [sum(r[index] for r in b) / sum(r[index] for r in a) for a, b in blocks]
+
+
+def bootstrap_median(values, rounds=4000, seed=1):
+    """95 % percentile-bootstrap interval of the median (deterministic seed: same data, same interval)."""
+    rng = random.Random(seed)
+    n = len(values)
+    medians = sorted(statistics.median(rng.choice(values) for _ in range(n)) for _ in range(rounds))
+    return medians[int(0.025 * rounds)], medians[int(0.975 * rounds) - 1]
+
+
+def summarize(blocks):
+    result = {}
+    for name, index in (("wall", 0), ("map", 1), ("cpu", 2)):
+        ratios = block_ratios(blocks, index)
+        low, high = bootstrap_median(ratios)
+        a = [r[index] for a_runs, _ in blocks for r in a_runs]
+        b = [r[index] for _, b_runs in blocks for r in b_runs]
+        result[name] = {"plainMedian": statistics.median(a), "harnessMedian": statistics.median(b),
+                        "medianBlockRatio": statistics.median(ratios), "ci95": [low, high]}
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=int, default=9)
+    parser.add_argument("--blocks", type=int, default=20, help="blocks of four runs (default 20)")
+    parser.add_argument("--control", action="store_true",
+                        help="first measure plain against plain: the noise floor (A/A)")
     parser.add_argument("--python", default=sys.executable)
     options = parser.parse_args()
     work = tempfile.mkdtemp(prefix="parascope-bench-")
@@ -82,56 +134,43 @@ def main():
         script = os.path.join(work, "workload.py")
         with open(script, "w") as f:
             f.write(WORKLOAD)
-        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"),
-                   PYTHONPYCACHEPREFIX=os.path.join(work, "pycache"))
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        options.env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"),
+                           PYTHONPYCACHEPREFIX=os.path.join(work, "pycache"))
+        options.env.pop("PYTHONDONTWRITEBYTECODE", None)
         spins = str(calibrate())
-        run_once([options.python, script, spins], env)
-        run_once([options.python, "-m", "parascope_harness", "--events-dir",
-                  os.path.join(work, "warm"), script, spins], env)
-        plain, harnessed, tasks = [], [], []
-        for pair in range(options.pairs):
-            events = os.path.join(work, "events-%d" % pair)
-            runs = [("plain", [options.python, script, spins]),
-                    ("harness", [options.python, "-m", "parascope_harness", "--pool", "asis",
-                                 "--events-dir", events, script, spins])]
-            if pair % 2:
-                runs.reverse()  # alternate which one goes first
-            for name, argv in runs:
-                (plain if name == "plain" else harnessed).append(run_once(argv, env))
-            tasks.append(sum(1 for name in os.listdir(events) for line in open(os.path.join(events, name))
-                             if '"ev":"task"' in line))
-        def med(runs, i):
-            return statistics.median(r[i] for r in runs)
+        plain = lambda block: [options.python, script, spins]
+        runs = itertools.count()
+        events_dirs = []
 
-        p_wall, h_wall = med(plain, 0), med(harnessed, 0)
-        p_map, h_map = med(plain, 1), med(harnessed, 1)
-        p_cpu, h_cpu = med(plain, 2), med(harnessed, 2)
-        ratios_wall = [h[0] / p[0] for p, h in zip(plain, harnessed)]
-        ratios_map = [h[1] / p[1] for p, h in zip(plain, harnessed)]
-        ratios_cpu = [h[2] / p[2] for p, h in zip(plain, harnessed)]
-        result = {
-            "pairs": options.pairs, "tasks": 4000, "taskSeconds": 0.0005, "workers": 2,
-            "python": options.python,
-            "wall": {"plainMedian": p_wall, "harnessMedian": h_wall,
-                     "ratioOfMedians": h_wall / p_wall, "medianPairRatio": statistics.median(ratios_wall)},
-            "map": {"plainMedian": p_map, "harnessMedian": h_map,
-                    "ratioOfMedians": h_map / p_map, "medianPairRatio": statistics.median(ratios_map)},
-            "cpu": {"plainMedian": p_cpu, "harnessMedian": h_cpu,
-                    "ratioOfMedians": h_cpu / p_cpu, "medianPairRatio": statistics.median(ratios_cpu)},
-            "taskEventsPerRun": sorted(set(tasks)),
-            "loadAverage": os.getloadavg(),
-        }
-        print("harness overhead, %d pairs, 4000 x 0.5 ms tasks, Pool.map(chunksize=1), 2 workers"
-              % options.pairs)
-        print("  whole run : plain %.3f s, harness %.3f s, median ratio %.3f (ratio of medians %.3f)"
-              % (p_wall, h_wall, result["wall"]["medianPairRatio"], result["wall"]["ratioOfMedians"]))
-        print("  Pool.map  : plain %.3f s, harness %.3f s, median ratio %.3f (ratio of medians %.3f)"
-              % (p_map, h_map, result["map"]["medianPairRatio"], result["map"]["ratioOfMedians"]))
-        print("  CPU (tree): plain %.3f s, harness %.3f s, median ratio %.3f (ratio of medians %.3f)"
-              % (p_cpu, h_cpu, result["cpu"]["medianPairRatio"], result["cpu"]["ratioOfMedians"]))
-        print("  task events recorded per run: %s; load average %.1f %.1f %.1f (target ratio <= 1.02)"
-              % ((result["taskEventsPerRun"],) + tuple(result["loadAverage"])))
+        def harness(block):
+            events_dirs.append(os.path.join(work, "events-%d" % next(runs)))  # one folder per run
+            return [options.python, "-m", "parascope_harness", "--pool", "asis",
+                    "--events-dir", events_dirs[-1], script, spins]
+        run_once(plain(0), options.env)
+        run_once(harness(-1), options.env)
+        control = summarize(blocks_of(options, plain, plain, work, "control (plain vs plain)")) \
+            if options.control else None
+        measured = blocks_of(options, plain, harness, work, "plain vs harness")
+        result = summarize(measured)
+        tasks = sorted({sum(1 for name in os.listdir(folder)
+                            for line in open(os.path.join(folder, name)) if '"ev":"task"' in line)
+                        for folder in events_dirs[1:]})
+        result.update({"blocks": options.blocks, "runsPerArm": 2 * options.blocks, "tasks": 4000,
+                       "taskSeconds": 0.0005, "workers": 2, "python": options.python,
+                       "taskEventsPerRun": tasks, "loadAverage": os.getloadavg(), "control": control})
+        print("harness overhead: %d blocks of 4 alternated runs (ABBA/BAAB), 4000 x 0.5 ms tasks, "
+              "Pool.map(chunksize=1), 2 workers" % options.blocks)
+        rows = (("whole run ", "wall"), ("Pool.map  ", "map"), ("CPU (tree)", "cpu"))
+        for title, key in rows:
+            r = result[key]
+            print("  %s: plain %.3f s, harness %.3f s, median block ratio %.3f (95 %% CI %.3f-%.3f)"
+                  % (title, r["plainMedian"], r["harnessMedian"], r["medianBlockRatio"], r["ci95"][0], r["ci95"][1]))
+        if control:
+            r = control["wall"]
+            print("  control   : plain vs plain, median block ratio %.3f (95 %% CI %.3f-%.3f): the noise floor"
+                  % (r["medianBlockRatio"], r["ci95"][0], r["ci95"][1]))
+        print("  task events recorded per run: %s; load average %.1f %.1f %.1f (target: whole-run ratio <= 1.02)"
+              % ((tasks,) + tuple(result["loadAverage"])))
         print(json.dumps(result))
     finally:
         shutil.rmtree(work, ignore_errors=True)
