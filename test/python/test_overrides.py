@@ -1,9 +1,15 @@
 """Pool overrides: every kind replaces every API, really runs with the requested kind and workers,
 and the replacement is recorded (what the code asked for, what the run used)."""
 import json
+import multiprocessing
+import sys
 import unittest
 
 from test.python import support
+
+# The platform's default start method for this interpreter: fork before 3.14, forkserver from
+# 3.14 on (Linux). get_all_start_methods() lists it first, without fixing it for this process.
+DEFAULT_METHOD = multiprocessing.get_all_start_methods()[0]
 
 SCRIPT = support.script("overrides.py")
 APIS = {  # label in the script -> (api recorded, requested kind)
@@ -21,7 +27,9 @@ RUNS = {
     "process": ["--pool", "process", "--workers", "2"],
     "spawn": ["--pool", "process", "--workers", "2", "--start-method", "spawn"],
     "chunks": ["--chunksize", "4"],
+    "interpreter": ["--pool", "interpreter", "--workers", "2"],
 }
+HAS_INTERPRETERS = sys.version_info >= (3, 14)
 
 
 class OverrideTest(unittest.TestCase):
@@ -88,14 +96,17 @@ class OverrideTest(unittest.TestCase):
                 pids, workers, methods = self._where(out, label)
                 if kind == "serial":
                     self.assertEqual(workers, {(main_pid, main_tid)})
-                elif kind == "thread":
+                elif kind in ("thread", "interpreter"):  # interpreters: one thread each, in this process
                     self.assertEqual(pids, {main_pid})
                     self.assertLessEqual(len(workers), 2)
                     self.assertNotIn((main_pid, main_tid), workers)
                 else:
                     self.assertNotIn(main_pid, pids)
                     self.assertLessEqual(len(pids), 2)
-                    self.assertEqual(event["effective"]["startMethod"], method or "fork")
+                    # Without --start-method a run keeps what the code asked for (get_context("fork")),
+                    # else the interpreter's default.
+                    self.assertEqual(event["effective"]["startMethod"],
+                                     method or event["requested"]["startMethod"] or DEFAULT_METHOD)
                     if method == "spawn":
                         self.assertEqual(methods, {"spawn"})
                 tasks = run.of("task", poolId=event["poolId"])
@@ -117,6 +128,15 @@ class OverrideTest(unittest.TestCase):
 
     def test_process_spawn(self):
         self._check_replaced("spawn", "process", "spawn")
+
+    def test_interpreter(self):
+        if HAS_INTERPRETERS:
+            self._check_replaced("interpreter", "interpreter")
+        else:  # refused up front, with the reason, before the program runs
+            run = self.runs["interpreter"].result()
+            self.assertEqual(run.code, 2, run.describe())
+            self.assertIn(b"--pool interpreter needs Python 3.14 or newer", run.stderr)
+            self.assertEqual(run.stdout, b"")
 
     def test_chunksize(self):
         run, out, pools = self._load("chunks")

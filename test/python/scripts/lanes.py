@@ -28,5 +28,7 @@ if __name__ == "__main__":
     for t in threads + [sub, proc]:
         t.join()
     with ctx.Pool(2) as pool:
-        pool.map(spin, [0.01] * 4)
+        # Long enough that the second worker gets tasks even when it starts late on a busy machine
+        # (a worker with nothing to do is SIGTERMed by terminate() while it may still be starting).
+        pool.map(spin, [0.2] * 4)
     print("ok")

@@ -1,5 +1,9 @@
-"""Creates a pool through every API and reports where each task ran (pid, native thread id)."""
-import faulthandler
+"""Creates a pool through every API and reports where each task ran (pid, native thread id).
+
+Importable in a subinterpreter (``--pool interpreter`` runs the tasks there, and the task
+function is looked up by importing this file): faulthandler, which cannot load in one, is
+imported under the main guard only.
+"""
 import json
 import multiprocessing as mp
 import multiprocessing.dummy
@@ -26,6 +30,7 @@ def run_executor(executor):
 
 
 if __name__ == "__main__":
+    import faulthandler
     faulthandler.dump_traceback_later(60, exit=True)  # if anything ever hangs, show where
     out = {"main": [os.getpid(), threading.get_native_id()]}
     out["multiprocessing.Pool"] = run_pool(mp.Pool(3))  # ROW multiprocessing.Pool
