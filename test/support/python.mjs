@@ -1,8 +1,9 @@
-// Finds every CPython ≥ 3.8 on the machine: pyenv's versions and `python3` on the PATH,
-// deduplicated by version. Used by the python tier and the benchmarks.
+// Finds every CPython ≥ 3.8 on the machine: pyenv's versions, `python3` on the PATH and the
+// interpreters named in PARASCOPE_TEST_PYTHONS (paths separated by the path delimiter, for builds
+// outside pyenv), deduplicated by version. Used by the python tier and the benchmarks.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 function probe(executable) {
   try {
@@ -39,6 +40,7 @@ export function findInterpreters({ minimum = [3, 8] } = {}) {
     }
   }
   for (const name of ['python3', '/usr/bin/python3']) candidates.push(name);
+  for (const path of (process.env.PARASCOPE_TEST_PYTHONS ?? '').split(delimiter)) if (path) candidates.push(path);
   const byVersion = new Map();
   for (const candidate of candidates) {
     const found = probe(candidate);
