@@ -82,7 +82,7 @@ def run_once(argv, env):
     return wall, float(out.decode().strip().splitlines()[-1]), cpu
 
 
-def blocks_of(options, argv_a, argv_b, work, label):
+def blocks_of(options, argv_a, argv_b, label):
     """``options.blocks`` ABBA/BAAB blocks of (wall, map, cpu) runs; returns (a_runs, b_runs) per block."""
     out = []
     for block in range(options.blocks):
@@ -148,9 +148,9 @@ def main():
                     "--events-dir", events_dirs[-1], script, spins]
         run_once(plain(0), options.env)
         run_once(harness(-1), options.env)
-        control = summarize(blocks_of(options, plain, plain, work, "control (plain vs plain)")) \
+        control = summarize(blocks_of(options, plain, plain, "control (plain vs plain)")) \
             if options.control else None
-        measured = blocks_of(options, plain, harness, work, "plain vs harness")
+        measured = blocks_of(options, plain, harness, "plain vs harness")
         result = summarize(measured)
         tasks = sorted({sum(1 for name in os.listdir(folder)
                             for line in open(os.path.join(folder, name)) if '"ev":"task"' in line)
