@@ -122,9 +122,16 @@ def summarize(blocks):
     return result
 
 
+def positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("needs at least 1 block, got %s" % text)
+    return value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--blocks", type=int, default=20, help="blocks of four runs (default 20)")
+    parser.add_argument("--blocks", type=positive, default=20, help="blocks of four runs (default 20)")
     parser.add_argument("--control", action="store_true",
                         help="first measure plain against plain: the noise floor (A/A)")
     parser.add_argument("--python", default=sys.executable)
