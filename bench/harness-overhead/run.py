@@ -18,7 +18,11 @@ noise floor of this machine at this moment (an A/A test; ideally 1.000).
 Bytecode is cached (in a temporary PYTHONPYCACHEPREFIX) as in a normal installation, and one
 unmeasured run of each warms the caches.
 
-Usage: python3 bench/harness-overhead/run.py [--blocks N] [--control] [--python PATH]
+Last, ``per_task.py`` measures what the harness adds to each task in one process (the pool
+worker's loop and the parent's task handler, plain and instrumented): a figure that does not
+move with the machine's load, and says how much of the whole-run ratio is the instrumentation.
+
+Usage: python3 bench/harness-overhead/run.py [--blocks N] [--control] [--per-task-rounds N] [--python PATH]
 """
 import argparse
 import itertools
@@ -32,6 +36,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import per_task
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORKLOAD = '''
@@ -134,6 +140,8 @@ def main():
     parser.add_argument("--blocks", type=positive, default=20, help="blocks of four runs (default 20)")
     parser.add_argument("--control", action="store_true",
                         help="first measure plain against plain: the noise floor (A/A)")
+    parser.add_argument("--per-task-rounds", type=positive, default=9,
+                        help="rounds of the in-process per-task measurement (default 9)")
     parser.add_argument("--python", default=sys.executable)
     options = parser.parse_args()
     work = tempfile.mkdtemp(prefix="parascope-bench-")
@@ -162,6 +170,8 @@ def main():
         tasks = sorted({sum(1 for name in os.listdir(folder)
                             for line in open(os.path.join(folder, name)) if '"ev":"task"' in line)
                         for folder in events_dirs[1:]})
+        per_task_lines, result["perTask"] = per_task.report(per_task.measure(
+            options.python, options.per_task_rounds, options.env))
         result.update({"blocks": options.blocks, "runsPerArm": 2 * options.blocks, "tasks": 4000,
                        "taskSeconds": 0.0005, "workers": 2, "python": options.python,
                        "taskEventsPerRun": tasks, "loadAverage": os.getloadavg(), "control": control})
@@ -176,6 +186,8 @@ def main():
             r = control["wall"]
             print("  control   : plain vs plain, median block ratio %.3f (95 %% CI %.3f-%.3f): the noise floor"
                   % (r["medianBlockRatio"], r["ci95"][0], r["ci95"][1]))
+        print("  per task, in one process (%d rounds):" % options.per_task_rounds)
+        print("\n".join("  " + line for line in per_task_lines))
         print("  task events recorded per run: %s; load average %.1f %.1f %.1f (target: whole-run ratio <= 1.02)"
               % ((tasks,) + tuple(result["loadAverage"])))
         print(json.dumps(result))

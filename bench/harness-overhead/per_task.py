@@ -1,0 +1,177 @@
+"""What the harness adds to each task of a multiprocessing.Pool, measured in one process.
+
+The whole-run ratio (``run.py``) is what a user feels, but on a shared machine it moves by a
+few percent from one minute to the next. This measures the two per-task code paths the
+harness changes, plain and instrumented, with nothing else running in the process:
+
+- worker: ``multiprocessing.pool.worker`` itself, fed N pickled map tasks through a pipe
+  (receive, unpickle, call, pickle and send the result; with the harness also the two clock
+  reads, the task line and its ``write``), the task function returning at once;
+- parent: the pool's task-handler loop (generate the task, with the harness tag it, pickle it
+  and send it).
+
+Each arm runs in a fresh interpreter, the arms alternate, and the figure per arm is the median
+over rounds of the fastest pass (``--rounds``). Linux only (pipe sizes are raised with
+``F_SETPIPE_SZ`` so a whole pass fits in the pipe). The harness arm drives the harness's
+internal modules directly (``events``, ``tasks``, ``pools.workerside``, ``pools.mp_pool``).
+
+Usage: python3 bench/harness-overhead/per_task.py [--rounds N] [--python PATH]
+"""
+import argparse
+import fcntl
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import types
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
+TASKS = 1000  # per pass: about 330 KB of task messages, well inside a 1 MiB pipe
+PASSES = 7
+SITE = ("/home/user/project/workload.py", 21, "<module>")
+
+
+def _noop(_):
+    return None
+
+
+def _pipe_queue():
+    import multiprocessing as mp
+    queue = mp.SimpleQueue()
+    for conn in (queue._reader, queue._writer):
+        fcntl.fcntl(conn.fileno(), F_SETPIPE_SZ, 1 << 20)
+    return queue
+
+
+def _close(queue):
+    queue._reader.close()
+    queue._writer.close()
+
+
+class _Harness:
+    """The harness's per-task machinery, set up as in a recorded run (events into a temp dir)."""
+
+    def __init__(self):
+        from multiprocessing import pool as mpool
+        from parascope_harness import events, tasks
+        from parascope_harness.pools import mp_pool, workerside
+        tasks.MAPSTARS[:] = [mpool.mapstar, mpool.starmapstar]
+        self.events_dir = tempfile.mkdtemp(prefix="parascope-bench-")
+        events.configure(self.events_dir, None)
+        events.mark_announced()
+        self.head = tasks.head("1-0", SITE)
+        self.tasks, self.mp_pool, self.workerside = tasks, mp_pool, workerside
+
+    def tag(self, taskseq):
+        return self.mp_pool._tagged(types.SimpleNamespace(pool_ref=None), taskseq, (self.head,), SITE)
+
+
+def _map_tasks():
+    """The tasks ``Pool.map(f, range(TASKS), chunksize=1)`` hands its task handler."""
+    from multiprocessing import pool as mpool
+    for i, chunk in enumerate(mpool.Pool._get_tasks(_noop, range(TASKS), 1)):
+        yield (0, i, mpool.mapstar, (chunk,), {})
+
+
+def worker_pass(harness):
+    from multiprocessing import pool as mpool
+    from multiprocessing.reduction import ForkingPickler
+    inqueue, outqueue = _pipe_queue(), _pipe_queue()
+    taskseq = harness.tag(_map_tasks()) if harness else _map_tasks()
+    for task in taskseq:
+        inqueue._writer.send_bytes(ForkingPickler.dumps(task))
+    inqueue._writer.send_bytes(ForkingPickler.dumps(None))
+    if harness:
+        process = types.SimpleNamespace(_target=mpool.worker, _args=(inqueue, outqueue, None, (), None, False))
+        harness.workerside.install(process)
+    results = os.dup(outqueue._reader.fileno())  # worker() closes the reader, as a child would
+    try:
+        start = time.perf_counter_ns()
+        mpool.worker(inqueue, outqueue, None, (), None, False)
+        return (time.perf_counter_ns() - start) / TASKS / 1000.0
+    finally:
+        os.close(results)
+        _close(inqueue)
+        _close(outqueue)
+
+
+def parent_pass(harness):
+    import multiprocessing as mp
+    reader, writer = mp.Pipe(duplex=False)
+    fcntl.fcntl(writer.fileno(), F_SETPIPE_SZ, 1 << 20)
+    put = writer.send  # Pool's _quick_put
+    taskseq = harness.tag(_map_tasks()) if harness else _map_tasks()
+    try:
+        start = time.perf_counter_ns()
+        for task in taskseq:
+            put(task)
+        return (time.perf_counter_ns() - start) / TASKS / 1000.0
+    finally:
+        reader.close()
+        writer.close()
+
+
+def child(arm):
+    harness = _Harness() if arm == "harness" else None
+    out = {}
+    try:
+        for name, one_pass in (("worker", worker_pass), ("parent", parent_pass)):
+            one_pass(harness)  # warm up
+            out[name] = min(one_pass(harness) for _ in range(PASSES))
+    finally:
+        if harness:
+            shutil.rmtree(harness.events_dir, ignore_errors=True)
+    print(json.dumps(out))
+
+
+def measure(python, rounds, env):
+    """{arm: {"worker": [us...], "parent": [us...]}} over ``rounds`` alternated rounds."""
+    found = {"plain": {"worker": [], "parent": []}, "harness": {"worker": [], "parent": []}}
+    for r in range(rounds):
+        for arm in (("plain", "harness") if r % 2 == 0 else ("harness", "plain")):
+            out = subprocess.run([python, os.path.abspath(__file__), "--child", arm], env=env,
+                                 stdout=subprocess.PIPE, check=True).stdout
+            for name, value in json.loads(out.decode().strip().splitlines()[-1]).items():
+                found[arm][name].append(value)
+    return found
+
+
+def report(found, task_seconds=0.0005):
+    """Printed lines and the JSON summary."""
+    summary, lines = {}, []
+    for name in ("worker", "parent"):
+        plain = statistics.median(found["plain"][name])
+        harness = statistics.median(found["harness"][name])
+        added = harness - plain
+        summary[name] = {"plainMicroseconds": plain, "harnessMicroseconds": harness,
+                         "addedMicroseconds": added, "shareOfTask": added / (task_seconds * 1e6)}
+        lines.append("  %-6s: plain %.2f us/task, harness %.2f us/task: +%.2f us = %.2f %% of a %.1f ms task"
+                     % (name, plain, harness, added, 100 * added / (task_seconds * 1e6), task_seconds * 1e3))
+    return lines, summary
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9, help="alternated rounds (default 9)")
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--child", choices=("plain", "harness"), help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        child(options.child)
+        return
+    if options.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    lines, summary = report(measure(options.python, options.rounds, env))
+    print("per-task cost, measured in one process (%d rounds, %d tasks a pass):" % (options.rounds, TASKS))
+    print("\n".join(lines))
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
