@@ -36,6 +36,11 @@ PASSES = 7
 SITE = ("/home/user/project/workload.py", 21, "<module>")
 
 
+def supported():
+    """Pipes can be enlarged (Linux): a whole pass must fit in them."""
+    return sys.platform.startswith("linux")
+
+
 def _noop(_):
     return None
 
@@ -166,6 +171,8 @@ def main():
         return
     if options.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if not supported():
+        parser.exit(2, "per_task.py: needs Linux (it enlarges pipes with F_SETPIPE_SZ)\n")
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
     lines, summary = report(measure(options.python, options.rounds, env))
     print("per-task cost, measured in one process (%d rounds, %d tasks a pass):" % (options.rounds, TASKS))
