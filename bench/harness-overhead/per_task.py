@@ -8,7 +8,9 @@ harness changes, plain and instrumented, with nothing else running in the proces
   (receive, unpickle, call, pickle and send the result; with the harness also the two clock
   reads, the task line and its ``write``), the task function returning at once;
 - parent: the pool's task-handler loop (generate the task, with the harness tag it, pickle it
-  and send it).
+  and send it);
+- the kernel calls among the worker's extra work: a thread-CPU clock read (twice a task: no
+  vDSO serves CPU clocks) and the task line's ``write`` (before the result is sent).
 
 Each arm runs in a fresh interpreter, the arms alternate, and the figure per arm is the median
 over rounds of the fastest pass (``--rounds``). Linux only (pipe sizes are raised with
@@ -121,6 +123,40 @@ def parent_pass(harness):
         writer.close()
 
 
+def kernel_calls():
+    """Median µs of the kernel calls a recorded pool task makes: ``(thread-CPU clock read after
+    some work, the same read right after a wake-up, task-line write)``. A task reads the clock
+    after its receive woke the worker up and again after the call, and writes one line."""
+    folder = tempfile.mkdtemp(prefix="parascope-bench-")
+    fd = os.open(os.path.join(folder, "events-1.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    line = b"x" * 360 + b"\n"  # a task line's usual length
+    empty, after_work, after_wake, write = [], [], [], []
+    now, cpu = time.perf_counter_ns, time.thread_time_ns
+    try:
+        for _ in range(1500):
+            time.sleep(0.0001)
+            t0 = now()
+            cpu()
+            t1 = now()
+            for _ in range(2000):  # a few tens of µs of work
+                pass
+            t2 = now()
+            t3 = now()
+            cpu()
+            t4 = now()
+            os.write(fd, line)
+            t5 = now()
+            after_wake.append(t1 - t0)
+            empty.append(t3 - t2)
+            after_work.append(t4 - t3)
+            write.append(t5 - t4)
+    finally:
+        os.close(fd)
+        shutil.rmtree(folder, ignore_errors=True)
+    base = statistics.median(empty)
+    return [(statistics.median(v) - base) / 1000.0 for v in (after_work, after_wake, write)]
+
+
 def child(arm):
     harness = _Harness() if arm == "harness" else None
     out = {}
@@ -128,6 +164,8 @@ def child(arm):
         for name, one_pass in (("worker", worker_pass), ("parent", parent_pass)):
             one_pass(harness)  # warm up
             out[name] = min(one_pass(harness) for _ in range(PASSES))
+        if not harness:
+            out["clock"], out["clockAfterWake"], out["write"] = kernel_calls()
     finally:
         if harness:
             shutil.rmtree(harness.events_dir, ignore_errors=True)
@@ -135,8 +173,10 @@ def child(arm):
 
 
 def measure(python, rounds, env):
-    """{arm: {"worker": [us...], "parent": [us...]}} over ``rounds`` alternated rounds."""
-    found = {"plain": {"worker": [], "parent": []}, "harness": {"worker": [], "parent": []}}
+    """{arm: {"worker": [us...], "parent": [us...]}} over ``rounds`` alternated rounds (the plain
+    arm also has the kernel calls' costs: "clock", "clockAfterWake" and "write")."""
+    found = {"plain": {"worker": [], "parent": [], "clock": [], "clockAfterWake": [], "write": []},
+             "harness": {"worker": [], "parent": []}}
     for r in range(rounds):
         for arm in (("plain", "harness") if r % 2 == 0 else ("harness", "plain")):
             out = subprocess.run([python, os.path.abspath(__file__), "--child", arm], env=env,
@@ -157,6 +197,12 @@ def report(found, task_seconds=0.0005):
                          "addedMicroseconds": added, "shareOfTask": added / (task_seconds * 1e6)}
         lines.append("  %-6s: plain %.2f us/task, harness %.2f us/task: +%.2f us = %.2f %% of a %.1f ms task"
                      % (name, plain, harness, added, 100 * added / (task_seconds * 1e6), task_seconds * 1e3))
+    clock, woken, write = (statistics.median(found["plain"][name]) for name in ("clock", "clockAfterWake", "write"))
+    summary["kernelCalls"] = {"threadClockMicroseconds": clock, "threadClockAfterWakeMicroseconds": woken,
+                              "writeMicroseconds": write, "perTaskMicroseconds": clock + woken + write}
+    lines.append("  kernel calls in it: thread-CPU clock %.2f us after work + %.2f us after a wake-up, task-line"
+                 " write %.2f us = %.2f us a task (in a busy program, with its context switches, they cost more)"
+                 % (clock, woken, write, clock + woken + write))
     return lines, summary
 
 
