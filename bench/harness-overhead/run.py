@@ -14,7 +14,10 @@ first): runs come in blocks of four, plain-harness-harness-plain then harness-pl
 so each block's ratio (harness total / plain total) is free of linear drift and of the
 position effect; the figure is the median over the blocks, with a 95 % bootstrap interval.
 ``--control`` runs the same blocks with plain ``python`` in both arms first: its ratio is the
-noise floor of this machine at this moment (an A/A test; ideally 1.000).
+noise floor of this machine at this moment (an A/A test; ideally 1.000). The interval covers
+the spread inside one run only: on a shared machine, separate runs differ by more (here 1.036
+for the harness, then 1.055 for a build of it doing less work per task, 20 minutes later), so
+compare figures taken in one run.
 Bytecode is cached (in a temporary PYTHONPYCACHEPREFIX) as in a normal installation, and one
 unmeasured run of each warms the caches.
 
