@@ -38,6 +38,14 @@ PASSES = 7
 SITE = ("/home/user/project/workload.py", 21, "<module>")
 
 
+def positive(text):
+    """An ``argparse`` type: a whole number of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1, got %s" % text)
+    return value
+
+
 def supported():
     """Pipes can be enlarged (Linux): a whole pass must fit in them."""
     return sys.platform.startswith("linux")
@@ -72,7 +80,7 @@ class _Harness:
         events.configure(self.events_dir, None)
         events.mark_announced()
         self.head = tasks.head("1-0", SITE)
-        self.tasks, self.mp_pool, self.workerside = tasks, mp_pool, workerside
+        self.mp_pool, self.workerside = mp_pool, workerside
 
     def tag(self, taskseq):
         return self.mp_pool._tagged(types.SimpleNamespace(pool_ref=None), taskseq, (self.head,), SITE)
@@ -193,10 +201,11 @@ def report(found, task_seconds=0.0005):
         plain = statistics.median(found["plain"][name])
         harness = statistics.median(found["harness"][name])
         added = harness - plain
+        share = added / (task_seconds * 1e6)
         summary[name] = {"plainMicroseconds": plain, "harnessMicroseconds": harness,
-                         "addedMicroseconds": added, "shareOfTask": added / (task_seconds * 1e6)}
+                         "addedMicroseconds": added, "shareOfTask": share}
         lines.append("  %-6s: plain %.2f us/task, harness %.2f us/task: +%.2f us = %.2f %% of a %.1f ms task"
-                     % (name, plain, harness, added, 100 * added / (task_seconds * 1e6), task_seconds * 1e3))
+                     % (name, plain, harness, added, 100 * share, task_seconds * 1e3))
     clock, woken, write = (statistics.median(found["plain"][name]) for name in ("clock", "clockAfterWake", "write"))
     summary["kernelCalls"] = {"threadClockMicroseconds": clock, "threadClockAfterWakeMicroseconds": woken,
                               "writeMicroseconds": write, "perTaskMicroseconds": clock + woken + write}
@@ -208,15 +217,13 @@ def report(found, task_seconds=0.0005):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=9, help="alternated rounds (default 9)")
+    parser.add_argument("--rounds", type=positive, default=9, help="alternated rounds (default 9)")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--child", choices=("plain", "harness"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         child(options.child)
         return
-    if options.rounds < 1:
-        parser.error("--rounds must be at least 1")
     if not supported():
         parser.exit(2, "per_task.py: needs Linux (it enlarges pipes with F_SETPIPE_SZ)\n")
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))

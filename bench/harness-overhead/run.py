@@ -42,7 +42,6 @@ import time
 
 import per_task
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORKLOAD = '''
 import multiprocessing as mp
 import sys
@@ -131,19 +130,12 @@ def summarize(blocks):
     return result
 
 
-def positive(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("needs at least 1 block, got %s" % text)
-    return value
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--blocks", type=positive, default=20, help="blocks of four runs (default 20)")
+    parser.add_argument("--blocks", type=per_task.positive, default=20, help="blocks of four runs (default 20)")
     parser.add_argument("--control", action="store_true",
                         help="first measure plain against plain: the noise floor (A/A)")
-    parser.add_argument("--per-task-rounds", type=positive, default=9,
+    parser.add_argument("--per-task-rounds", type=per_task.positive, default=9,
                         help="rounds of the in-process per-task measurement (default 9)")
     parser.add_argument("--python", default=sys.executable)
     options = parser.parse_args()
@@ -152,7 +144,7 @@ def main():
         script = os.path.join(work, "workload.py")
         with open(script, "w") as f:
             f.write(WORKLOAD)
-        options.env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"),
+        options.env = dict(os.environ, PYTHONPATH=os.path.join(per_task.ROOT, "python"),
                            PYTHONPYCACHEPREFIX=os.path.join(work, "pycache"))
         options.env.pop("PYTHONDONTWRITEBYTECODE", None)
         spins = str(calibrate())
