@@ -11,17 +11,21 @@ message and exits.
 """
 import os
 import signal
+import threading
 
 from parascope_harness import state
 
 EXIT_PROCESS_LIMIT = 124
 _own_starts = [0]
 _watching = []
+_check_lock = threading.Lock()
 
 
 def _reset_after_fork():
+    global _check_lock
     _own_starts[0] = 0
     del _watching[:]
+    _check_lock = threading.Lock()  # the parent's may have been held by its harness thread
 
 
 if hasattr(os, "register_at_fork"):
@@ -140,15 +144,25 @@ def note_process_start():
 
 
 def check_stop():
-    """Main process, harness thread: a child asked to stop the run."""
-    path = _stop_file(state.config.main_pid)
-    if os.path.exists(path):
-        with open(path) as f:
-            message = f.read()
-        for leftover in (path, path + ".lock"):
-            try:
-                os.unlink(leftover)
-            except OSError:
-                pass
-        from parascope_harness import hang
-        hang.stop_run(message, EXIT_PROCESS_LIMIT)
+    """Main process: a child asked to stop the run. Called by the harness thread and at exit.
+
+    One caller at a time: the one that finds the request stops the run and never returns; the
+    other waits on the lock meanwhile, so the main thread cannot end the process with the
+    program's own exit code while the harness thread is stopping it.
+    """
+    with _check_lock:
+        path = _stop_file(state.config.main_pid)
+        if os.path.exists(path):
+            with open(path) as f:
+                message = f.read()
+            from parascope_harness import hang
+            try:  # first: a child still counting could file the request again
+                hang.kill_descendants()
+            except Exception:
+                pass  # stop_run tries again
+            for leftover in (path, path + ".lock"):
+                try:
+                    os.unlink(leftover)
+                except OSError:
+                    pass
+            hang.stop_run(message, EXIT_PROCESS_LIMIT)
