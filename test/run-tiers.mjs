@@ -41,10 +41,30 @@ const mocha = ['node_modules/mocha/bin/mocha.js', '--fail-zero', '--forbid-only'
 /** Mocha's spec reporter ends with "N passing"; returns that count (0 when absent). */
 const passing = (tail) => Number(/(\d+) passing/.exec(tail)?.[1] ?? 0);
 
+/**
+ * What a mocha tier ran, for the summary — with the failing tests by name and the first line of
+ * each one's error, since a CI log may keep only the end of the output.
+ */
+function mochaDetail(tail, where) {
+  const failing = Number(/(\d+) failing/.exec(tail)?.[1] ?? 0);
+  if (failing === 0) return `${passing(tail)} tests ${where}`;
+  // The spec reporter lists each failure as "  1) suite", the nested titles indented below it
+  // (the test's own ending with ":"), then the error.
+  const report = tail.slice(tail.lastIndexOf(`${failing} failing`));
+  const failures = report.split(/^ {2}\d+\) /m).slice(1).map((block) => {
+    const lines = block.split('\n');
+    const last = lines.findIndex((line) => line.endsWith(':'));
+    const titles = lines.slice(0, last + 1).map((line) => line.trim().replace(/:$/, ''));
+    const error = lines.slice(last + 1).find((line) => line.trim() !== '')?.trim() ?? '';
+    return `${titles.join(' › ')} — ${error}`;
+  });
+  return `${passing(tail)} passing, ${failing} failing ${where}${failures.map((f) => `\n          ✗ ${f}`).join('')}`;
+}
+
 const tiers = {
   async unit() {
     const { code, tail } = await run('node', [...mocha, '--timeout', '20000', 'out/test/unit/**/*.test.js']);
-    return { ok: code === 0, detail: `${passing(tail)} tests in plain Node` };
+    return { ok: code === 0, detail: mochaDetail(tail, 'in plain Node') };
   },
   async python() {
     const interpreters = findInterpreters();
@@ -60,14 +80,16 @@ const tiers = {
       const ran = Number(/Ran (\d+) tests?/.exec(tail)?.[1] ?? 0);
       const skipped = Number(/skipped=(\d+)/.exec(tail)?.[1] ?? 0);
       const ok = code === 0 && ran > 0 && skipped < ran;
-      results.push({ version: interpreter.version, ok, ran, skipped, seconds: (Date.now() - started) / 1000 });
+      // unittest names each failure as "FAIL: test_x (module.Class)" or "ERROR: …" above its traceback.
+      const failed = [...tail.matchAll(/^(?:FAIL|ERROR): (.+)$/gm)].map((m) => m[1]);
+      results.push({ version: interpreter.version, ok, ran, skipped, failed, seconds: (Date.now() - started) / 1000 });
     }
-    const detail = results.map((r) => `${r.version}: ${r.ran} tests${r.skipped ? ` (${r.skipped} skipped)` : ''}${r.ok ? '' : ' FAILED'} in ${r.seconds.toFixed(0)} s`).join('; ');
+    const detail = results.map((r) => `${r.version}: ${r.ran} tests${r.skipped ? ` (${r.skipped} skipped)` : ''}${r.ok ? '' : ' FAILED'} in ${r.seconds.toFixed(0)} s${r.failed.map((f) => `\n          ✗ ${r.version}: ${f}`).join('')}`).join('; ');
     return { ok: results.every((r) => r.ok), detail };
   },
   async webview() {
     const { code, tail } = await run('node', [...mocha, '--timeout', '60000', 'out/test/webview/**/*.test.js']);
-    return { ok: code === 0, detail: `${passing(tail)} tests in headless chromium` };
+    return { ok: code === 0, detail: mochaDetail(tail, 'in headless chromium') };
   },
   async host() {
     const { code, tail } = await run('node', ['test/host/run-code-server.mjs']);
