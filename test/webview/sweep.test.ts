@@ -32,6 +32,7 @@ describe('sweep: CPU-bound on 2 cores', () => {
       'Recommended: processes × 2. Threads stay at 1.0× — GIL-bound; processes reach 1.8× with 2 workers.');
     assert.equal(await view.page.getAttribute('.recommendation', 'data-pool'), 'process');
     assert.match(await text(view, '.recommendation .notes'), /Amdahl fit: 11 % of the work is serial — at most 9\.1× however many workers\./);
+    assert.doesNotMatch(await text(view, '.recommendation .notes'), /Other programs/, 'a quiet machine gets no note');
   });
 
   it('lists every point: median, spread, speedup, efficiency, GIL', async () => {
@@ -87,10 +88,12 @@ describe('sweep: a lambda task fails to pickle on the process points', () => {
     assert.deepEqual(await view.posted(), [{ type: 'openLocation', file, line: 9 }, { type: 'openLocation', file, line: 9 }]);
   });
 
-  it('says processes failed everywhere, and warns about noise', async () => {
+  it('says processes failed everywhere, and warns about noise and a busy machine', async () => {
     assert.match(await text(view, 'figure.sweep-speedup .legend'), /processes \(failed at every point\)/);
     assert.match(await view.page.getAttribute('figure.sweep-speedup', 'aria-label') ?? '', /processes failed at every point/);
     assert.match(await text(view, '.recommendation .notes'), /The repeats varied a lot/);
+    assert.match(await text(view, '.recommendation .notes'),
+      /Other programs kept up to 0\.62 cores busy \(during threads × 2\): speedups measured meanwhile are lower than on a quiet machine\./);
   });
 });
 

@@ -189,8 +189,27 @@ export interface SweepPoint {
   speedupVsSerial: number | null;
   efficiency: number;
   coresUsed: number;
+  /**
+   * Cores other programs and the hypervisor (steal) kept busy during the point's runs, median of
+   * its repeats: what the workload could not have. Null without per-process counters; absent in
+   * sweeps saved before it was recorded.
+   */
+  busyElsewhere?: number | null;
   gilBound: boolean;
   failure: { rule: string; message: string; file: string; line: number } | null;
+}
+
+/** Cores busy elsewhere from which a sweep's figures deserve a note: they are lower than on a quiet machine. */
+export const BUSY_ELSEWHERE_NOTE = 0.25;
+
+/** The point that other programs disturbed most, when any lost at least `BUSY_ELSEWHERE_NOTE` cores. */
+export function busiestElsewhere(points: readonly SweepPoint[]): SweepPoint | null {
+  let worst: SweepPoint | null = null;
+  for (const p of points) {
+    const cores = p.busyElsewhere;
+    if (typeof cores === 'number' && cores >= BUSY_ELSEWHERE_NOTE && (!worst || cores > (worst.busyElsewhere as number))) worst = p;
+  }
+  return worst;
 }
 
 export interface SweepReport {

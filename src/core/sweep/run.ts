@@ -49,8 +49,19 @@ export const NOISY_SPREAD = 0.2;
 interface Measured {
   walls: number[];
   coresUsed: number[];
+  busyElsewhere: number[];
   gilBound: boolean;
   failure: SweepPoint['failure'];
+}
+
+/**
+ * Cores that other programs and the hypervisor kept busy during a run: other programs' share of
+ * every core plus steal, averaged over the run. Null without per-process counters.
+ */
+export function busyElsewhere(report: Report): number | null {
+  const others = report.metrics.otherProgramsCores;
+  if (others === undefined) return null;
+  return others + report.cores.reduce((sum, core) => sum + (core.share?.steal ?? 0), 0);
 }
 
 /** The first thing that went wrong in a run, with the user's line when the harness knows it. */
@@ -88,7 +99,7 @@ export async function runSweep(request: SweepRequest, observer: SweepObserver = 
 
   /** Runs one point `repeat` times (once if it fails); null when the sweep was cancelled. */
   const measure = async (pool: PoolKind, workers: number): Promise<Measured | null> => {
-    const measured: Measured = { walls: [], coresUsed: [], gilBound: false, failure: null };
+    const measured: Measured = { walls: [], coresUsed: [], busyElsewhere: [], gilBound: false, failure: null };
     for (let i = 0; i < request.repeat; i++) {
       if (request.signal?.aborted) return null;
       const label = `${pool === 'serial' ? 'serial' : `${pool} × ${workers}`}, run ${i + 1} of ${request.repeat}`;
@@ -118,6 +129,8 @@ export async function runSweep(request: SweepRequest, observer: SweepObserver = 
       if (report.cancelled || request.signal?.aborted) return null;
       measured.walls.push(report.wallSeconds);
       measured.coresUsed.push(report.coresUsed);
+      const elsewhere = busyElsewhere(report);
+      if (elsewhere !== null) measured.busyElsewhere.push(elsewhere);
       measured.gilBound ||= report.metrics.gilBound;
       measured.failure = failureOf(report, stderrTail);
       if (measured.failure) break;
@@ -132,7 +145,9 @@ export async function runSweep(request: SweepRequest, observer: SweepObserver = 
       pool, workers, wallSeconds: m.walls, median: mid, spread: spread(m.walls),
       speedup, speedupVsSerial: m.failure || serial === null ? null : serial / mid,
       efficiency: m.failure ? 0 : speedup / workers,
-      coresUsed: median(m.coresUsed), gilBound: m.gilBound, failure: m.failure,
+      coresUsed: median(m.coresUsed),
+      busyElsewhere: m.busyElsewhere.length > 0 ? Math.round(median(m.busyElsewhere) * 1000) / 1000 : null,
+      gilBound: m.gilBound, failure: m.failure,
     };
     points.push(point);
     done += 1;

@@ -1,5 +1,5 @@
 /** The sweep in plain text: the table of points, notes, and the recommendation with its reason. */
-import type { SweepReport } from '../report/model';
+import { busiestElsewhere, type SweepReport } from '../report/model';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -20,6 +20,10 @@ export function sweepSummary(sweep: SweepReport): string {
   lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
   if (sweep.serialFraction !== null) lines.push('', `Amdahl serial fraction: ${(sweep.serialFraction * 100).toFixed(0)} %`);
   for (const note of sweep.stoppedEarly) lines.push(`Stopped early — ${note}`);
+  const busiest = busiestElsewhere(sweep.points);
+  if (busiest) {
+    lines.push(`Busy machine: other programs kept up to ${(busiest.busyElsewhere as number).toFixed(2)} cores busy (during ${busiest.pool} × ${busiest.workers}); speedups measured meanwhile are lower than on a quiet machine.`);
+  }
   if (sweep.noisy) lines.push('Noisy: the repeats of some points differ by more than 20 %; close other programs or raise --repeat.');
   if (sweep.cancelled) lines.push('Cancelled: the table holds the points measured before.');
   lines.push(

@@ -4,7 +4,7 @@
  * measured so far and a progress bar.
  */
 import type uPlot from 'uplot';
-import type { PoolKind, SweepPoint, SweepReport } from '../../core/report/model';
+import { busiestElsewhere, type PoolKind, type SweepPoint, type SweepReport } from '../../core/report/model';
 import type { SweepProgress } from '../../protocol';
 import { h, safely } from '../dom';
 import { UChart, axis } from '../charts/uplotChart';
@@ -145,6 +145,10 @@ function renderProgress(progress: SweepProgress): HTMLElement {
 function renderRecommendation(sweep: SweepReport): HTMLElement {
   const r = sweep.recommendation;
   const notes: string[] = [];
+  const busiest = busiestElsewhere(Array.isArray(sweep.points) ? sweep.points : []);
+  if (busiest) {
+    notes.push(`Other programs kept up to ${(busiest.busyElsewhere as number).toFixed(2)} cores busy (during ${poolShape(busiest.pool, busiest.workers, null)}): speedups measured meanwhile are lower than on a quiet machine.`);
+  }
   if (sweep.noisy) notes.push('The repeats varied a lot: small differences between points may be noise.');
   if (sweep.serialFraction != null && Number.isFinite(sweep.serialFraction)) {
     const limit = sweep.serialFraction > 0 ? ` — at most ${times(1 / sweep.serialFraction)} however many workers` : '';

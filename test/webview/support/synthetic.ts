@@ -257,7 +257,7 @@ function point(pool: SweepPoint['pool'], workers: number, median: number, base: 
   };
 }
 
-/** CPU-bound workload on 2 cores: threads stay at 1.0×, processes reach 1.8×. */
+/** CPU-bound workload on 2 cores: threads stay at 1.0×, processes reach 1.8×. Saved before points had `busyElsewhere`. */
 export function cpuSweep(): SweepReport {
   return {
     schema: 'parascope.sweep/1', id: 'sweep-cpu', script: SCRIPT, args: ['--rows', '200000'], startedAt: '2026-03-14T09:30:00.000Z',
@@ -279,7 +279,7 @@ export function lambdaSweep(): SweepReport {
   return {
     ...cpuSweep(), id: 'sweep-lambda', script: '/home/ana/parallel walls/lambda_task.py',
     points: [
-      point('thread', 1, 2.0, 2.0), point('thread', 2, 2.1, 2.0),
+      point('thread', 1, 2.0, 2.0), point('thread', 2, 2.1, 2.0, { busyElsewhere: 0.62 }),
       point('process', 1, 0.4, 0.4, { failure, speedup: 0, efficiency: 0, speedupVsSerial: null, coresUsed: 0 }),
       point('process', 2, 0.4, 0.4, { failure, speedup: 0, efficiency: 0, speedupVsSerial: null, coresUsed: 0 }),
     ],
