@@ -192,9 +192,16 @@ def finish(rec, ok, error):
                                   ok_text, extra))
 
 
+def unwrap_error(exc):
+    """The task's own exception: ``ExceptionWithTraceback`` keeps it in ``.exc`` (where
+    ``MaybeEncodingError`` keeps a repr string, which is not unwrapped)."""
+    inner = getattr(exc, "exc", None)
+    return inner if isinstance(inner, BaseException) else exc
+
+
 def describe_error(exc):
     """Short "Type: message" for a task's exception (unwrapping multiprocessing's wrappers)."""
-    exc = getattr(exc, "exc", exc)  # ExceptionWithTraceback wrappers keep the real one in .exc
+    exc = unwrap_error(exc)
     try:
         text = str(exc)
     except Exception:

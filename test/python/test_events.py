@@ -124,6 +124,48 @@ class TaskAccountingTest(unittest.TestCase):
                     self.assertLess(task["pickleSeconds"], run.elapsed, task)
 
 
+class TaskErrorTest(unittest.TestCase):
+    """A task that raises, and one whose result cannot be pickled, are recorded as failed with
+    their exception in words; the caller still sees exactly what it sees without the harness."""
+
+    KINDS = {"pool": [], "executor": [], "threads": [], "serial": ["--pool", "serial"]}
+
+    @classmethod
+    def setUpClass(cls):
+        script = support.script("task_errors.py")
+        cls.runs = {kind: support.harness([script, kind], options) for kind, options in cls.KINDS.items()}
+        cls.plain = {kind: support.plain([script, kind]) for kind in ("pool", "executor", "threads")}
+
+    @classmethod
+    def tearDownClass(cls):
+        support.cleanup()
+
+    def failed(self, kind):
+        run = self.runs[kind].result()
+        self.assertEqual(run.code, 0, run.describe())
+        self.assertEqual(len(run.of("task")), 8, run.events)
+        return run, sorted(t["error"] for t in run.of("task") if not t["ok"])
+
+    def test_process_pools(self):
+        run, errors = self.failed("pool")
+        self.assertEqual(run.stdout, self.plain["pool"].result().stdout)
+        self.assertEqual(len(errors), 2, errors)
+        # multiprocessing's wrapper is named, with the pickling error it carries
+        self.assertRegex(errors[0], r"^MaybeEncodingError: Error sending result: .*cannot pickle '_thread\.lock' object")
+        self.assertEqual(errors[1], "ValueError: bad input 5")
+        run, errors = self.failed("executor")
+        self.assertEqual(run.stdout, self.plain["executor"].result().stdout)
+        self.assertRegex(errors[0], r"^(TypeError|PicklingError): cannot pickle '_thread\.lock' object")
+        self.assertEqual(errors[1:], ["ValueError: bad input 5"])
+
+    def test_threads_and_serial(self):
+        for kind in ("threads", "serial"):
+            with self.subTest(kind=kind):
+                run, errors = self.failed(kind)
+                self.assertEqual(run.stdout.decode().split(), ["ok"] * 5 + ["ValueError"] + ["ok"] * 2)
+                self.assertEqual(errors, ["ValueError: bad input 5"])
+
+
 class BufferTest(unittest.TestCase):
     def test_full_buffer_drops_and_counts(self):
         """Task lines wait in a bounded buffer; every other event is written at once, in order."""

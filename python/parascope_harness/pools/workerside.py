@@ -166,7 +166,7 @@ def _check_rebuild(meta, data, error):
     except Exception as exc:
         try:
             from parascope_harness import findings
-            findings.report_unrebuildable(getattr(error, "exc", error), exc, meta)
+            findings.report_unrebuildable(tasks.unwrap_error(error), exc, meta)
         except Exception as err:
             events.internal_error("diagnosing an exception rebuild: %r" % (err,))
 
