@@ -90,6 +90,7 @@ export function buildReport(input: BuildInput): Report {
     findings: collected.findings,
     hangs: collected.hangs.map((h) => ({ reason: h.reason, site: h.site })),
     mainPid: main?.pid ?? null,
+    pools: pool.instances,
   });
 
   const cores: CoreSeries[] = sampler.coreIds.map((id, i) => {

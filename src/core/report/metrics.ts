@@ -3,7 +3,7 @@
  * functions over what the harness reported (workers, tasks) and what the sampler measured;
  * each verdict carries its reason in words, with the numbers.
  */
-import { fannedOut, type Finding, type Metrics, type PythonInfo, type TaskRecord, type UtilizationClass, type Verdict, type WorkerSummary } from './model';
+import { fannedOut, type Finding, type Metrics, type PoolInstance, type PythonInfo, type TaskRecord, type UtilizationClass, type Verdict, type WorkerSummary } from './model';
 import type { SampledProcess, SampledThread, SamplerResult } from '../sample/types';
 
 export interface WorkerLife {
@@ -30,6 +30,8 @@ export interface MetricsInput {
   hangs: { reason: string; site: { file: string; line: number } | null }[];
   /** pid of the script's own process (thread workers live in it). */
   mainPid: number | null;
+  /** The pools the script created, with what the override replaced (for the subinterpreter verdict). */
+  pools?: PoolInstance[];
 }
 
 /** Thresholds, named so the verdict texts and the tests agree. */
@@ -240,9 +242,88 @@ export function gilAnalysis(input: MetricsInput): GilProcess[] {
   return out;
 }
 
+/** The exception of a task that failed because an interpreter pool cannot import a module (3.12+ wording). */
+const SUBINTERPRETER = /does not support loading in subinterpreters/;
+/** Exceptions of results or arguments that could not be pickled: the pickling verdict tells those. */
+const PICKLING_ERROR = /^(MaybeEncodingError|PicklingError|PicklingWarning)\b|cannot pickle|Can't pickle/;
+
+export interface TaskErrorGroup {
+  /** The exception's type ("ValueError"), or the whole text when it has no "Type: " prefix. */
+  type: string;
+  /** The first of these tasks' exception in words ("Type: message", as the harness recorded it). */
+  first: string;
+  /** Every task of the group raised the same words. */
+  same: boolean;
+  count: number;
+  /** The first of these tasks' submitting line. */
+  site: { file: string; line: number } | null;
+}
+
+/** The tasks that raised, grouped by exception type, most frequent first (ties: first seen). */
+export function taskErrors(tasks: readonly TaskRecord[]): TaskErrorGroup[] {
+  const groups = new Map<string, TaskErrorGroup>();
+  for (const task of tasks) {
+    if (task.ok !== false) continue;
+    const error = task.error ?? 'an exception';
+    const type = /^([\w.]+):/.exec(error)?.[1] ?? error;
+    const group = groups.get(type);
+    if (group) {
+      group.count += 1;
+      group.same &&= group.first === error;
+    } else {
+      groups.set(type, { type, first: error, same: true, count: 1, site: task.site ? { file: task.site.file, line: task.site.line } : null });
+    }
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count);
+}
+
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 const f2 = (x: number) => x.toFixed(2);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const at = (site: TaskErrorGroup['site']) => (site ? ` (submitted at ${site.file}:${site.line})` : '');
+
+/** A group in words: the exception, how many tasks raised it when that is not obvious, the line. */
+function describeGroup(g: TaskErrorGroup, alone: boolean): string {
+  const tasks = alone && g.count === 1 ? '' : ` — ${plural(g.count, 'task')}`;
+  if (g.same) return `${g.first}${tasks}${at(g.site)}`;
+  const message = g.first.slice(g.type.length + 1).trim();
+  return `${g.type}${tasks}${message ? `, the first “${message}”` : ''}${at(g.site)}`;
+}
+
+/**
+ * Tasks that raised: a problem when an interpreter pool could not import a module (the pool
+ * cannot run this code at all — and the override may be what chose it), else a warning naming
+ * the exceptions. Failures the pickling verdict already explains are left to it.
+ */
+function taskErrorVerdicts(input: MetricsInput, picklingReported: boolean): Verdict[] {
+  const failed = input.tasks.filter((t) => t.ok === false && !(picklingReported && PICKLING_ERROR.test(t.error ?? '')));
+  const out: Verdict[] = [];
+  const sub = taskErrors(failed.filter((t) => SUBINTERPRETER.test(t.error ?? '')));
+  if (sub.length > 0) {
+    const count = sub.reduce((sum, g) => sum + g.count, 0);
+    const replaced = (input.pools ?? []).find((p) => p.replaced && p.effective.kind === 'interpreter' && p.requested.kind !== 'interpreter');
+    const asked = replaced
+      ? ` Your code's ${replaced.api}${replaced.site ? ` (line ${replaced.site.line})` : ''} ran as an interpreter pool only because this run asked for one (--pool interpreter).`
+      : '';
+    out.push({
+      id: 'subinterpreter', level: 'problem', title: 'A module cannot load in a subinterpreter',
+      detail: `${plural(count, 'task')} raised ${sub[0].first}${at(sub[0].site)}. An interpreter pool can only import extension modules ` +
+        `built for subinterpreters: run this work with processes (--pool process).${asked}`,
+    });
+  }
+  const rest = taskErrors(failed.filter((t) => !SUBINTERPRETER.test(t.error ?? '')));
+  if (rest.length > 0) {
+    const count = rest.reduce((sum, g) => sum + g.count, 0);
+    const shown = rest.slice(0, 2).map((g) => describeGroup(g, rest.length === 1));
+    const more = rest.length > 2 ? `; ${rest.length - 2} other exception type${rest.length - 2 === 1 ? '' : 's'}` : '';
+    out.push({
+      id: 'task-errors', level: 'warning', title: `${count} of ${plural(input.tasks.length, 'task')} raised`,
+      detail: `${shown.join('; ')}${more}.`,
+    });
+  }
+  return out;
+}
 
 export function computeMetrics(input: MetricsInput): Metrics {
   const workers = input.targetWorkers;
@@ -276,6 +357,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
       detail: `${first.rule}: ${first.message}${first.path ? ` (at ${first.path})` : ''}${first.file ? ` — ${first.file}:${first.line}` : ''}.`,
     });
   }
+  verdicts.push(...taskErrorVerdicts(input, pickling.length > 0));
   if (!input.python.gilEnabled || input.python.freeThreaded) {
     verdicts.push({
       id: 'free-threaded', level: 'info', title: input.python.gilEnabled ? 'Free-threaded build, GIL enabled' : 'Free-threaded Python (no GIL)',

@@ -117,7 +117,8 @@ export interface Finding {
 export type UtilizationClass = 'idle' | 'poor' | 'ok' | 'ideal';
 
 export interface Verdict {
-  id: 'gil' | 'efficiency' | 'ipc' | 'oversubscription' | 'migrations' | 'quota' | 'idle' | 'free-threaded' | 'pickling' | 'hang' | 'sampler';
+  id: 'gil' | 'efficiency' | 'ipc' | 'oversubscription' | 'migrations' | 'quota' | 'idle' | 'free-threaded' | 'pickling' | 'hang' | 'sampler'
+    | 'task-errors' | 'subinterpreter';
   level: 'good' | 'info' | 'warning' | 'problem';
   title: string;
   /** The reason, in words, with the numbers. */

@@ -159,6 +159,55 @@ describe('other verdicts', () => {
     assert.match(m.verdicts.find((v) => v.id === 'pickling')?.detail ?? '', /PAR005: cannot pickle '_thread\.lock' object \(at args\[0\]\.lock\) — x\.py:9/);
   });
 
+  it('names the exceptions tasks raised, most frequent first, with the submitting line', () => {
+    const site = (line: number) => ({ file: '/src/work.py', line, function: 'main' });
+    const failed = (error: string | undefined, line: number) => task(0, 0.1, 0.2, { ok: false, error, site: site(line) });
+    const one = computeMetrics(threadRun(1, null, { tasks: [task(0, 0.1, 1.1), failed('ValueError: bad input 5', 12)] }));
+    const single = one.verdicts.find((v) => v.id === 'task-errors');
+    assert.equal(single?.level, 'warning');
+    assert.equal(single?.title, '1 of 2 tasks raised');
+    assert.equal(single?.detail, 'ValueError: bad input 5 (submitted at /src/work.py:12).');
+
+    // Grouped by type: the same words are told once; different words show the first.
+    const tasks = [
+      task(0, 0.1, 1.1), failed("KeyError: 'k'", 14), failed('ValueError: bad input 2', 12), failed('ValueError: bad input 5', 13),
+      failed(undefined, 15), failed('OSError: gone', 16), failed("KeyError: 'k'", 17), failed('ValueError: bad input 8', 12),
+    ];
+    const many = computeMetrics(threadRun(1, null, { tasks })).verdicts.find((v) => v.id === 'task-errors');
+    assert.equal(many?.title, '7 of 8 tasks raised');
+    assert.equal(many?.detail, "ValueError — 3 tasks, the first “bad input 2” (submitted at /src/work.py:12); KeyError: 'k' — 2 tasks (submitted at /src/work.py:14); 2 other exception types.");
+    assert.ok(!computeMetrics(threadRun(1, null)).verdicts.some((v) => v.id === 'task-errors' || v.id === 'subinterpreter'), 'no task raised');
+  });
+
+  it('leaves results that could not be pickled to the pickling verdict', () => {
+    const unpicklable = task(0, 0.1, 0.2, { ok: false, error: "MaybeEncodingError: Error sending result: '<lock>'. Reason: 'TypeError(\"cannot pickle '_thread.lock' object\")'" });
+    const finding = { rule: 'PAR005', severity: 'error' as const, message: "cannot pickle '_thread.lock' object", file: 'x.py', line: 9, path: 'result', source: 'runtime' as const };
+    const reported = computeMetrics(threadRun(1, null, { tasks: [task(0, 0.1, 1.1), unpicklable], findings: [finding] }));
+    assert.ok(reported.verdicts.some((v) => v.id === 'pickling'));
+    assert.ok(!reported.verdicts.some((v) => v.id === 'task-errors'), 'told once, by the pickling verdict');
+    // Without a runtime finding (a diagnosis that did not happen), the task's own error still shows.
+    const unreported = computeMetrics(threadRun(1, null, { tasks: [task(0, 0.1, 1.1), unpicklable] }));
+    assert.match(unreported.verdicts.find((v) => v.id === 'task-errors')?.detail ?? '', /^MaybeEncodingError: /);
+  });
+
+  it('says when an interpreter pool cannot import a module, and when the override chose that pool', () => {
+    const error = 'ImportError: module readline does not support loading in subinterpreters';
+    const tasks = [task(0, 0.1, 0.2, { ok: false, error }), task(1, 0.1, 0.2, { ok: false, error }), task(0, 0.2, 0.3, { ok: false, error: 'ValueError: x' })];
+    const own = computeMetrics(threadRun(1, null, { tasks })).verdicts;
+    const sub = own.find((v) => v.id === 'subinterpreter');
+    assert.equal(sub?.level, 'problem');
+    assert.equal(sub?.detail, `2 tasks raised ${error} (submitted at /src/work.py:7). An interpreter pool can only import extension modules built for subinterpreters: run this work with processes (--pool process).`);
+    assert.equal(own.find((v) => v.id === 'task-errors')?.detail, 'ValueError: x (submitted at /src/work.py:7).', 'the other exceptions are still named');
+
+    const shape = { workers: 2, startMethod: null, chunksize: null };
+    const replaced = {
+      poolId: 'p', api: 'ThreadPoolExecutor', requested: { kind: 'thread' as const, ...shape }, effective: { kind: 'interpreter' as const, ...shape },
+      replaced: true, site: { file: '/src/work.py', line: 11, function: '<module>' },
+    };
+    const overridden = computeMetrics(threadRun(1, null, { tasks, pools: [replaced] })).verdicts.find((v) => v.id === 'subinterpreter');
+    assert.match(overridden?.detail ?? '', /Your code's ThreadPoolExecutor \(line 11\) ran as an interpreter pool only because this run asked for one \(--pool interpreter\)\.$/);
+  });
+
   it('labels the coarse sampler', () => {
     const input = threadRun(1, null);
     input.sampler = samplerResult({ n: 5, coarse: true });

@@ -136,6 +136,18 @@ describe('end to end: cores used, GIL verdicts (real harness)', function () {
   });
 });
 
+describe('end to end: tasks that raise', function () {
+  this.timeout(30_000);
+  it('names the exception and the submitting line, and leaves the exit code to the program', async () => {
+    const { report } = await run(request('task_errors.py'));
+    assert.equal(report.exitCode, 0);
+    assert.equal(report.tasks.filter((t) => t.ok === false).length, 2);
+    const verdict = report.metrics.verdicts.find((v) => v.id === 'task-errors');
+    assert.equal(verdict?.title, '2 of 6 tasks raised');
+    assert.match(verdict?.detail ?? '', /^ValueError — 2 tasks, the first “bad input 2” \(submitted at .*task_errors\.py:13\)\.$/);
+  });
+});
+
 describe('end to end: a broken observer', function () {
   this.timeout(30_000);
   it('cannot break the run: the report still arrives, with the script\'s output and exit code', async () => {
