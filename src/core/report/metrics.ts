@@ -247,7 +247,7 @@ const SUBINTERPRETER = /does not support loading in subinterpreters/;
 /** Exceptions of results or arguments that could not be pickled: the pickling verdict tells those. */
 const PICKLING_ERROR = /^(MaybeEncodingError|PicklingError|PicklingWarning)\b|cannot pickle|Can't pickle/;
 
-export interface TaskErrorGroup {
+interface TaskErrorGroup {
   /** The exception's type ("ValueError"), or the whole text when it has no "Type: " prefix. */
   type: string;
   /** The first of these tasks' exception in words ("Type: message", as the harness recorded it). */
@@ -260,7 +260,7 @@ export interface TaskErrorGroup {
 }
 
 /** The tasks that raised, grouped by exception type, most frequent first (ties: first seen). */
-export function taskErrors(tasks: readonly TaskRecord[]): TaskErrorGroup[] {
+function taskErrors(tasks: readonly TaskRecord[]): TaskErrorGroup[] {
   const groups = new Map<string, TaskErrorGroup>();
   for (const task of tasks) {
     if (task.ok !== false) continue;
