@@ -8,6 +8,10 @@
 // Two inputs: a generated module (bench/analyzer/generate.mjs: a quarter of its blocks fan work
 // out to pools, executors, processes and shared values) and real code — the local CPython's
 // multiprocessing and concurrent.futures packages concatenated (read at run time, not stored).
+// That second input is the worst case: nearly every statement of multiprocessing's own source
+// names something parallel, so the gate (src/core/analyze/syntax/gate.ts) lets ~500 of its ~600
+// statements through, and tree-sitter's WebAssembly parse of that text alone takes longer than
+// ast.parse (115 ms against 95 ms for 339 KB, measured 2026-11-30): it does not meet the ratio.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -134,11 +138,12 @@ async function bench(label, text, analyzer, dir) {
   if (version) {
     console.log(`  CPython ${version} ast.parse:       ${row('wall ', stats(theirs.wall))}; ${row('CPU ', stats(theirs.cpu))}`);
     const ratio = (a, b) => (stats(a).best / stats(b).best).toFixed(2) + ' best, ' + (stats(a).median / stats(b).median).toFixed(2) + ' median';
-    console.log(`  ratio ours / ast.parse:            wall ${ratio(ours.wall, theirs.wall)}; CPU ${ratio(ours.cpu, theirs.cpu)}   (target ≤ 1.00)`);
+    const met = stats(ours.wall).median <= stats(theirs.wall).median ? 'met' : 'NOT met';
+    console.log(`  ratio ours / ast.parse:            wall ${ratio(ours.wall, theirs.wall)}; CPU ${ratio(ours.cpu, theirs.cpu)}   (target ≤ 1.00: ${met} by the median wall)`);
   } else {
     console.log('  ast.parse: no python3 on the PATH; ratio not measured');
   }
-  console.log(`  re-analysis after a one-line edit: median ${fmt(edits.median)}, worst ${fmt(edits.worst)} over 40 edits   (target ≤ 10 ms)`);
+  console.log(`  re-analysis after a one-line edit: median ${fmt(edits.median)}, worst ${fmt(edits.worst)} over 40 edits   (target ≤ 10 ms: ${edits.median <= 10 ? 'met' : 'NOT met'} by the median)`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'parascope-bench-analyzer-'));
