@@ -41,6 +41,11 @@ def enabled():
     return _state["dir"] is not None
 
 
+def disable():
+    """Record nothing more in this process (the run is being abandoned)."""
+    _state["dir"] = None
+
+
 def configure(events_dir, announce):
     """Start logging into ``events_dir``; ``announce()`` emits this process's ``process`` event.
 

@@ -83,6 +83,8 @@ def install_main(config, argv):
     os.environ[configmod.ENV_VAR] = config.to_json()
     install(config)
     procinfo.announce("main", argv=list(argv))
+    from parascope_harness import launcher
+    launcher.watch()
 
 
 def install_child(config_json, role, pool_id):

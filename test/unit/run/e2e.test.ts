@@ -233,18 +233,37 @@ describe('end to end: the host process going away', function () {
     assert.ok(!existsSync(eventsDir), 'the events folder is removed');
   });
 
-  it('a host process that exits mid-run takes the tree with it', async () => {
+  /** A host process that starts `cancel_tree.py stubborn` and, once its tree is up, runs `end`. */
+  function host(end: string) {
     const runModule = resolve('out', 'src', 'core', 'run', 'run.js');
     const code = `
       const { startRun } = require(${JSON.stringify(runModule)});
       startRun({ script: ${JSON.stringify(join(SCRIPTS, 'cancel_tree.py'))}, args: ['stubborn'], cwd: ${JSON.stringify(SCRIPTS)}, python: null,
         pool: { kind: 'asis', workers: null, startMethod: null, chunksize: null }, intervalMs: 100 },
-        { onOutput: (d) => { process.stdout.write(d); if (/ready/.test(d.toString())) setTimeout(() => process.exit(0), 300); } });`;
-    const child = spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+        { onOutput: (d) => { process.stdout.write(d); if (/ready/.test(d.toString())) setTimeout(() => { ${end}; }, 300); } });`;
+    return spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+  }
+
+  it('a host process that exits mid-run takes the tree with it', async () => {
+    const child = host('process.exit(0)');
     const { tree, eventsDir } = await treeOf(child);
     await new Promise((ok) => child.once('exit', ok));
     await waitFor(() => tree.every((p) => !alive(p.pid, p.start)), 3000, 'the tree to be gone');
     assert.ok(!existsSync(eventsDir), 'the events folder is removed');
+  });
+
+  it('a host process killed outright (SIGKILL: no exit handler runs) leaves nothing running either', async () => {
+    const child = host("process.kill(process.pid, 'SIGKILL')");
+    const { tree, eventsDir } = await treeOf(child);
+    const signal = await new Promise((ok) => child.once('exit', (_code, sig) => ok(sig)));
+    assert.equal(signal, 'SIGKILL');
+    try {
+      // The harness notices it was re-parented (it checks about every 200 ms) and ends the run itself.
+      await waitFor(() => tree.every((p) => !alive(p.pid, p.start)), 10_000, 'the tree to be gone');
+      await waitFor(() => !existsSync(eventsDir), 2000, 'the events folder to be removed');
+    } finally {
+      for (const p of tree) if (alive(p.pid, p.start)) process.kill(p.pid, 'SIGKILL'); // never leave them to the next tests
+    }
   });
 });
 
