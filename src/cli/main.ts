@@ -66,6 +66,7 @@ if (require.main === module) {
     controller.abort();
   });
   process.on('SIGTERM', () => controller.abort());
+  process.on('SIGHUP', () => controller.abort()); // the terminal closed: cancel, as for SIGTERM
   void main(process.argv.slice(2), processIO(controller.signal)).then((code) => {
     process.exitCode = code;
   });
