@@ -54,6 +54,11 @@ export const THRESHOLDS = {
   migrationsPerThreadSecond: 5,
   /** Other programs' load worth mentioning next to the efficiency (cores). */
   otherProgramsNote: 0.25,
+  /** Process-pool tasks this short (median seconds), this many, are too small for their overhead. */
+  tinyTaskSeconds: 0.001,
+  tinyTaskMinCount: 500,
+  /** Work per task message worth aiming for (seconds): the "send N× more per task" factor. */
+  taskTargetSeconds: 0.01,
 } as const;
 
 /** Cores other programs kept busy during the run (null without per-process counters). */
@@ -101,6 +106,36 @@ function ipcTotals(tasks: TaskRecord[]): { pickle: number; time: number } {
     time += task.end - task.start;
   }
   return { pickle, time };
+}
+
+export interface Granularity {
+  tasks: number;
+  /** Median seconds per task. */
+  median: number;
+  /** How many times more work per task would reach `THRESHOLDS.taskTargetSeconds`. */
+  factor: number;
+  /** Cores the parent process's own threads used meanwhile (null: not measured). */
+  parentCores: number | null;
+}
+
+/**
+ * Process-pool tasks too small for their fixed cost (a pipe message and a pickle each way, the
+ * parent's bookkeeping threads): many of them, with a median under `tinyTaskSeconds`. Null
+ * when that is not the case. Chunked `map` calls are recorded per chunk, so a big enough
+ * chunksize clears it.
+ */
+export function granularity(input: Pick<MetricsInput, 'tasks' | 'workers' | 'sampler' | 'mainPid' | 'wallSeconds'>): Granularity | null {
+  const durations = input.tasks.filter((t) => input.workers[t.worker]?.kind === 'process').map((t) => t.end - t.start);
+  if (durations.length < THRESHOLDS.tinyTaskMinCount) return null;
+  durations.sort((a, b) => a - b);
+  const median = durations[Math.floor(durations.length / 2)];
+  if (!(median < THRESHOLDS.tinyTaskSeconds)) return null;
+  const parent = input.sampler.threads.filter((t) => t.pid === input.mainPid);
+  const parentCores = !input.sampler.coarse && parent.length > 0 && input.wallSeconds > 0
+    ? parent.reduce((sum, t) => sum + t.cpuSeconds, 0) / input.wallSeconds
+    : null;
+  const factor = Math.max(2, Math.round(THRESHOLDS.taskTargetSeconds / Math.max(median, 1e-6)));
+  return { tasks: durations.length, median, factor, parentCores };
 }
 
 /** Lifetime of the pool workers, in worker-seconds. */
@@ -395,7 +430,21 @@ export function computeMetrics(input: MetricsInput): Metrics {
     });
   }
   const { pickle } = ipcTotals(input.tasks);
-  if (ipc !== null && ipc >= THRESHOLDS.ipcWarning && pickle >= THRESHOLDS.ipcMinSeconds) {
+  const tiny = granularity(input);
+  if (tiny) {
+    // It says what the pickling verdict would (larger chunks), with the per-task figures.
+    const ms = tiny.median * 1000;
+    const costs = [
+      ipc !== null && ipc >= 0.01 ? `pickling and pipes took ${pct(ipc)} of the tasks' time` : null,
+      tiny.parentCores !== null && tiny.parentCores >= 0.05 ? `the parent process used ${f2(tiny.parentCores)} cores handing them out and collecting results` : null,
+    ].filter((c): c is string => c !== null);
+    verdicts.push({
+      id: 'granularity', level: 'warning', title: 'Tasks too small',
+      detail: `${tiny.tasks.toLocaleString('en-US')} tasks of ${ms < 0.1 ? ms.toFixed(3) : ms.toFixed(2)} ms (median) on worker processes: each one pays a fixed cost` +
+        `${costs.length ? ` — ${costs.join('; ')}` : ''}. Send about ${tiny.factor}× more work per task: with map, a ${tiny.factor}× larger chunksize ` +
+        `(try --chunksize ${tiny.factor} if it is 1 now); with submit, batches of ${tiny.factor} items.`,
+    });
+  } else if (ipc !== null && ipc >= THRESHOLDS.ipcWarning && pickle >= THRESHOLDS.ipcMinSeconds) {
     verdicts.push({
       id: 'ipc', level: 'warning', title: 'Pickling overhead',
       detail: `Pickling task arguments and results took ${pct(ipc)} of the tasks' time (${f2(pickle)} s): send less data per task, or larger chunks (--chunksize).`,

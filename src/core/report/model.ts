@@ -118,7 +118,7 @@ export type UtilizationClass = 'idle' | 'poor' | 'ok' | 'ideal';
 
 export interface Verdict {
   id: 'gil' | 'efficiency' | 'ipc' | 'oversubscription' | 'migrations' | 'quota' | 'idle' | 'free-threaded' | 'pickling' | 'hang' | 'sampler'
-    | 'task-errors' | 'subinterpreter';
+    | 'task-errors' | 'subinterpreter' | 'granularity';
   level: 'good' | 'info' | 'warning' | 'problem';
   title: string;
   /** The reason, in words, with the numbers. */

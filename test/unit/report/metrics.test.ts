@@ -208,6 +208,28 @@ describe('other verdicts', () => {
     assert.match(overridden?.detail ?? '', /Your code's ThreadPoolExecutor \(line 11\) ran as an interpreter pool only because this run asked for one \(--pool interpreter\)\.$/);
   });
 
+  it('says when process-pool tasks are too small for their fixed cost, and by how much to grow them', () => {
+    const processRun = (count: number, seconds: number, extra: Partial<MetricsInput> = {}): MetricsInput => threadRun(1, null, {
+      workers: [worker(20, 20, 'process'), worker(21, 21, 'process')],
+      tasks: Array.from({ length: count }, (_, i) => task(i % 2, i * seconds, (i + 1) * seconds, { argBytes: 40, resultBytes: 40, pickleSeconds: seconds / 10 })),
+      ...extra,
+    });
+    const input = processRun(4000, 0.0005, { wallSeconds: 2 });
+    input.sampler.threads = [thread(10, 10, { cpuSeconds: 0.3 }), thread(10, 13, { cpuSeconds: 0.26 }), thread(20, 20, { cpuSeconds: 1 })];
+    const m = computeMetrics(input);
+    const tiny = m.verdicts.find((v) => v.id === 'granularity');
+    assert.equal(tiny?.level, 'warning');
+    assert.equal(tiny?.detail, "4,000 tasks of 0.50 ms (median) on worker processes: each one pays a fixed cost — pickling and pipes took 9 % of the tasks' time; " +
+      'the parent process used 0.28 cores handing them out and collecting results. Send about 20× more work per task: with map, a 20× larger chunksize ' +
+      '(try --chunksize 20 if it is 1 now); with submit, batches of 20 items.');
+    assert.ok(!m.verdicts.some((v) => v.id === 'ipc'), 'the pickling verdict would give the same advice');
+
+    const quiet = (x: MetricsInput) => !computeMetrics(x).verdicts.some((v) => v.id === 'granularity');
+    assert.ok(quiet(processRun(4000, 0.002)), 'tasks of 2 ms are big enough');
+    assert.ok(quiet(processRun(400, 0.0005)), 'too few to matter');
+    assert.ok(quiet(threadRun(1, null, { tasks: Array.from({ length: 4000 }, (_, i) => task(i % 2, i * 0.0005, (i + 1) * 0.0005)) })), 'thread tasks pay no pickling');
+  });
+
   it('labels the coarse sampler', () => {
     const input = threadRun(1, null);
     input.sampler = samplerResult({ n: 5, coarse: true });
