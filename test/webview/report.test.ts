@@ -272,3 +272,33 @@ describe('a program that never fanned work out', () => {
     }
   });
 });
+
+describe('verdicts about a line', () => {
+  it('offer to open the line they are about; verdicts without one, and older reports, show no button', async () => {
+    const report = processReport();
+    const file = '/home/ana/parallel walls/task_errors.py';
+    report.metrics.verdicts = [
+      ...report.metrics.verdicts,
+      { id: 'task-errors', level: 'warning', title: '2 of 6 tasks raised', detail: `ValueError — 2 tasks, the first “bad input 2” (submitted at ${file}:13).`, site: { file, line: 13 } },
+      // A damaged site (a report from elsewhere) is not offered.
+      { id: 'granularity', level: 'warning', title: 'Tasks too small', detail: '4,000 tasks of 0.50 ms (median).', site: { file: '', line: 0 } },
+      { id: 'idle', level: 'warning', title: 'Workers often idle', detail: 'Pool workers were idle 40 % of their lifetime.' },
+    ];
+    const view = await WebviewPage.open();
+    try {
+      await view.init({ report });
+      const raised = view.page.locator('[data-verdict="task-errors"] button');
+      assert.equal(await raised.count(), 1);
+      assert.equal(await raised.textContent(), 'task_errors.py:13');
+      assert.equal(await view.page.locator('[data-verdict="granularity"] button').count(), 0);
+      assert.equal(await view.page.locator('[data-verdict="idle"]').count(), 1);
+      assert.equal(await view.page.locator('[data-verdict="idle"] button').count(), 0, 'no line, no button');
+      await view.clearPosted();
+      await raised.click();
+      assert.deepEqual(await view.posted(), [{ type: 'openLocation', file, line: 13 }]);
+      assert.deepEqual(view.errors, []);
+    } finally {
+      await view.close();
+    }
+  });
+});

@@ -116,6 +116,8 @@ export interface Granularity {
   factor: number;
   /** Cores the parent process's own threads used meanwhile (null: not measured). */
   parentCores: number | null;
+  /** The line that submitted the first of these tasks. */
+  site: { file: string; line: number } | null;
 }
 
 /**
@@ -125,7 +127,8 @@ export interface Granularity {
  * chunksize clears it.
  */
 export function granularity(input: Pick<MetricsInput, 'tasks' | 'workers' | 'sampler' | 'mainPid' | 'wallSeconds'>): Granularity | null {
-  const durations = input.tasks.filter((t) => input.workers[t.worker]?.kind === 'process').map((t) => t.end - t.start);
+  const tasks = input.tasks.filter((t) => input.workers[t.worker]?.kind === 'process');
+  const durations = tasks.map((t) => t.end - t.start);
   if (durations.length < THRESHOLDS.tinyTaskMinCount) return null;
   durations.sort((a, b) => a - b);
   const median = durations[Math.floor(durations.length / 2)];
@@ -135,7 +138,8 @@ export function granularity(input: Pick<MetricsInput, 'tasks' | 'workers' | 'sam
     ? parent.reduce((sum, t) => sum + t.cpuSeconds, 0) / input.wallSeconds
     : null;
   const factor = Math.max(2, Math.round(THRESHOLDS.taskTargetSeconds / Math.max(median, 1e-6)));
-  return { tasks: durations.length, median, factor, parentCores };
+  const site = tasks.find((t) => t.site)?.site ?? null;
+  return { tasks: durations.length, median, factor, parentCores, site: site ? { file: site.file, line: site.line } : null };
 }
 
 /** Lifetime of the pool workers, in worker-seconds. */
@@ -318,6 +322,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const at = (site: TaskErrorGroup['site']) => (site ? ` (submitted at ${site.file}:${site.line})` : '');
 
+/** A verdict's `site` field, when the line is known. */
+const siteOf = (site: { file: string; line: number } | null | undefined): Pick<Verdict, 'site'> =>
+  (site && site.file && site.line > 0 ? { site: { file: site.file, line: site.line } } : {});
+
 /** A group in words: the exception, how many tasks raised it when that is not obvious, the line. */
 function describeGroup(g: TaskErrorGroup, alone: boolean): string {
   const tasks = alone && g.count === 1 ? '' : ` — ${plural(g.count, 'task')}`;
@@ -344,7 +352,7 @@ function taskErrorVerdicts(input: MetricsInput, picklingReported: boolean): Verd
     out.push({
       id: 'subinterpreter', level: 'problem', title: 'A module cannot load in a subinterpreter',
       detail: `${plural(count, 'task')} raised ${sub[0].first}${at(sub[0].site)}. An interpreter pool can only import extension modules ` +
-        `built for subinterpreters: run this work with processes (--pool process).${asked}`,
+        `built for subinterpreters: run this work with processes (--pool process).${asked}`,      ...siteOf(sub[0].site),
     });
   }
   const rest = taskErrors(failed.filter((t) => !SUBINTERPRETER.test(t.error ?? '')));
@@ -354,7 +362,7 @@ function taskErrorVerdicts(input: MetricsInput, picklingReported: boolean): Verd
     const more = rest.length > 2 ? `; ${rest.length - 2} other exception type${rest.length - 2 === 1 ? '' : 's'}` : '';
     out.push({
       id: 'task-errors', level: 'warning', title: `${count} of ${plural(input.tasks.length, 'task')} raised`,
-      detail: `${shown.join('; ')}${more}.`,
+      detail: `${shown.join('; ')}${more}.`, ...siteOf(rest[0].site),
     });
   }
   return out;
@@ -382,6 +390,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
     verdicts.push({
       id: 'hang', level: 'problem', title: 'Pool hang detected',
       detail: `${hang.reason}${hang.site ? ` (pool at ${hang.site.file}:${hang.site.line})` : ''}; the run was ended instead of hanging.`,
+      ...siteOf(hang.site),
     });
   }
   const pickling = input.findings.filter((f) => f.source === 'runtime');
@@ -390,6 +399,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
     verdicts.push({
       id: 'pickling', level: 'problem', title: `${plural(pickling.length, 'payload problem')} at run time`,
       detail: `${first.rule}: ${first.message}${first.path ? ` (at ${first.path})` : ''}${first.file ? ` — ${first.file}:${first.line}` : ''}.`,
+      ...siteOf(first),
     });
   }
   verdicts.push(...taskErrorVerdicts(input, pickling.length > 0));
@@ -443,6 +453,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
       detail: `${tiny.tasks.toLocaleString('en-US')} tasks of ${ms < 0.1 ? ms.toFixed(3) : ms.toFixed(2)} ms (median) on worker processes: each one pays a fixed cost` +
         `${costs.length ? ` — ${costs.join('; ')}` : ''}. Send about ${tiny.factor}× more work per task: with map, a ${tiny.factor}× larger chunksize ` +
         `(try --chunksize ${tiny.factor} if it is 1 now); with submit, batches of ${tiny.factor} items.`,
+      ...siteOf(tiny.site),
     });
   } else if (ipc !== null && ipc >= THRESHOLDS.ipcWarning && pickle >= THRESHOLDS.ipcMinSeconds) {
     verdicts.push({

@@ -123,6 +123,8 @@ export interface Verdict {
   title: string;
   /** The reason, in words, with the numbers. */
   detail: string;
+  /** The user's line it is about (the submitting line, the pool), when there is one: the panel opens it. */
+  site?: { file: string; line: number };
 }
 
 export interface Metrics {

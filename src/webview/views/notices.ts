@@ -1,6 +1,7 @@
 /** What the user must know before reading the figures: live, failed, hung, cancelled, damaged. */
 import type { WireReport } from '../../protocol';
 import { h } from '../dom';
+import { locationButton } from './findings';
 import { plural, seconds } from '../format';
 import type { RunData } from '../runData';
 import { verdict } from './summary';
@@ -51,11 +52,18 @@ export function renderNotices(data: RunData): HTMLElement {
   return h('div', { class: 'notices' }, ...list);
 }
 
+function validSite(site: unknown): site is { file: string; line: number } {
+  const s = site as { file?: unknown; line?: unknown } | null | undefined;
+  return typeof s?.file === 'string' && s.file !== '' && typeof s.line === 'number' && s.line > 0;
+}
+
 export function renderVerdicts(report: WireReport, skip: ReadonlySet<string>): HTMLElement | null {
   const verdicts = Array.isArray(report.metrics?.verdicts) ? report.metrics.verdicts.filter((v) => v && !skip.has(v.id)) : [];
   if (verdicts.length === 0) return null;
   return h('section', { class: 'verdicts', 'aria-labelledby': 'verdicts-title' },
     h('h2', { id: 'verdicts-title' }, 'Verdicts'),
     h('ul', {}, ...verdicts.map((v) => h('li', { class: `verdict ${v.level}`, 'data-verdict': v.id },
-      h('strong', {}, v.title), ' — ', v.detail))));
+      h('strong', {}, v.title), ' — ', v.detail,
+      // The line it is about, when the report names one (reports from before had none).
+      ...(validSite(v.site) ? [' ', locationButton(v.site)] : [])))));
 }

@@ -157,6 +157,9 @@ describe('other verdicts', () => {
     }));
     assert.match(m.verdicts.find((v) => v.id === 'hang')?.detail ?? '', /a worker died while running a task \(pool at x\.py:3\)/);
     assert.match(m.verdicts.find((v) => v.id === 'pickling')?.detail ?? '', /PAR005: cannot pickle '_thread\.lock' object \(at args\[0\]\.lock\) — x\.py:9/);
+    assert.deepEqual(m.verdicts.find((v) => v.id === 'pickling')?.site, { file: 'x.py', line: 9 });
+    assert.deepEqual(m.verdicts.find((v) => v.id === 'hang')?.site, { file: 'x.py', line: 3 });
+    assert.equal(m.verdicts.find((v) => v.id === 'efficiency')?.site, undefined, 'a verdict about the whole run names no line');
   });
 
   it('names the exceptions tasks raised, most frequent first, with the submitting line', () => {
@@ -167,6 +170,7 @@ describe('other verdicts', () => {
     assert.equal(single?.level, 'warning');
     assert.equal(single?.title, '1 of 2 tasks raised');
     assert.equal(single?.detail, 'ValueError: bad input 5 (submitted at /src/work.py:12).');
+    assert.deepEqual(single?.site, { file: '/src/work.py', line: 12 }, 'the panel opens the submitting line');
 
     // Grouped by type: the same words are told once; different words show the first.
     const tasks = [
@@ -196,6 +200,7 @@ describe('other verdicts', () => {
     const own = computeMetrics(threadRun(1, null, { tasks })).verdicts;
     const sub = own.find((v) => v.id === 'subinterpreter');
     assert.equal(sub?.level, 'problem');
+    assert.deepEqual(sub?.site, { file: '/src/work.py', line: 7 });
     assert.equal(sub?.detail, `2 tasks raised ${error} (submitted at /src/work.py:7). An interpreter pool can only import extension modules built for subinterpreters: run this work with processes (--pool process).`);
     assert.equal(own.find((v) => v.id === 'task-errors')?.detail, 'ValueError: x (submitted at /src/work.py:7).', 'the other exceptions are still named');
 
@@ -223,6 +228,7 @@ describe('other verdicts', () => {
       'the parent process used 0.28 cores handing them out and collecting results. Send about 20× more work per task: with map, a 20× larger chunksize ' +
       '(try --chunksize 20 if it is 1 now); with submit, batches of 20 items.');
     assert.ok(!m.verdicts.some((v) => v.id === 'ipc'), 'the pickling verdict would give the same advice');
+    assert.deepEqual(tiny?.site, { file: '/src/work.py', line: 7 });
 
     const quiet = (x: MetricsInput) => !computeMetrics(x).verdicts.some((v) => v.id === 'granularity');
     assert.ok(quiet(processRun(4000, 0.002)), 'tasks of 2 ms are big enough');
