@@ -32,9 +32,21 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reset_after_fork)
 
 
+_stop_paths = {}  # main pid -> path; kept across forks
+
+
 def _stop_file(main_pid):
-    import tempfile
-    return os.path.join(tempfile.gettempdir(), "parascope-stop-%d" % main_pid)
+    """The stop request's path, worked out once per process (forked children inherit it).
+
+    The main process works it out on the thread starting its first process, before that fork:
+    never first on the harness thread, where ``import tempfile`` could be cut in half by a fork
+    in the main thread and leave a forked child blocked on the module's import lock for ever.
+    """
+    path = _stop_paths.get(main_pid)
+    if path is None:
+        import tempfile
+        path = _stop_paths[main_pid] = os.path.join(tempfile.gettempdir(), "parascope-stop-%d" % main_pid)
+    return path
 
 
 def _parents():
@@ -114,6 +126,7 @@ def note_process_start():
     main_pid = config.main_pid
     if os.getpid() == main_pid and not _watching:
         _watching.append(True)
+        _stop_file(main_pid)  # here, before the fork (see _stop_file)
         from parascope_harness import events
         events.add_periodic(check_stop)  # the main process watches for a stop request...
         import atexit
