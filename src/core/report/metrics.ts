@@ -298,10 +298,11 @@ interface TaskErrorGroup {
   site: { file: string; line: number } | null;
 }
 
-/** The tasks that raised, grouped by exception type, most frequent first (ties: first seen). */
+/** The tasks that raised, grouped by exception type, most frequent first (ties: first started). */
 function taskErrors(tasks: readonly TaskRecord[]): TaskErrorGroup[] {
   const groups = new Map<string, TaskErrorGroup>();
-  for (const task of tasks) {
+  // "The first" is the first to start: tasks are recorded as they end, in whichever order workers finish.
+  for (const task of [...tasks].sort((a, b) => a.start - b.start)) {
     if (task.ok !== false) continue;
     const error = task.error ?? 'an exception';
     const type = /^([\w.]+):/.exec(error)?.[1] ?? error;

@@ -177,9 +177,11 @@ describe('other verdicts', () => {
       task(0, 0.1, 1.1), failed("KeyError: 'k'", 14), failed('ValueError: bad input 2', 12), failed('ValueError: bad input 5', 13),
       failed(undefined, 15), failed('OSError: gone', 16), failed("KeyError: 'k'", 17), failed('ValueError: bad input 8', 12),
     ];
+    // Recorded as they end: the task that started first comes last here, and is still "the first".
+    tasks.push(task(1, 0.05, 0.3, { ok: false, error: 'ValueError: bad input 0', site: site(11) }));
     const many = computeMetrics(threadRun(1, null, { tasks })).verdicts.find((v) => v.id === 'task-errors');
-    assert.equal(many?.title, '7 of 8 tasks raised');
-    assert.equal(many?.detail, "ValueError — 3 tasks, the first “bad input 2” (submitted at /src/work.py:12); KeyError: 'k' — 2 tasks (submitted at /src/work.py:14); 2 other exception types.");
+    assert.equal(many?.title, '8 of 9 tasks raised');
+    assert.equal(many?.detail, "ValueError — 4 tasks, the first “bad input 0” (submitted at /src/work.py:11); KeyError: 'k' — 2 tasks (submitted at /src/work.py:14); 2 other exception types.");
     assert.ok(!computeMetrics(threadRun(1, null)).verdicts.some((v) => v.id === 'task-errors' || v.id === 'subinterpreter'), 'no task raised');
   });
 
