@@ -138,8 +138,7 @@ export function granularity(input: Pick<MetricsInput, 'tasks' | 'workers' | 'sam
     ? parent.reduce((sum, t) => sum + t.cpuSeconds, 0) / input.wallSeconds
     : null;
   const factor = Math.max(2, Math.round(THRESHOLDS.taskTargetSeconds / Math.max(median, 1e-6)));
-  const site = tasks.find((t) => t.site)?.site ?? null;
-  return { tasks: durations.length, median, factor, parentCores, site: site ? { file: site.file, line: site.line } : null };
+  return { tasks: durations.length, median, factor, parentCores, site: tasks.find((t) => t.site)?.site ?? null };
 }
 
 /** Lifetime of the pool workers, in worker-seconds. */
@@ -311,7 +310,7 @@ function taskErrors(tasks: readonly TaskRecord[]): TaskErrorGroup[] {
       group.count += 1;
       group.same &&= group.first === error;
     } else {
-      groups.set(type, { type, first: error, same: true, count: 1, site: task.site ? { file: task.site.file, line: task.site.line } : null });
+      groups.set(type, { type, first: error, same: true, count: 1, site: task.site });
     }
   }
   return [...groups.values()].sort((a, b) => b.count - a.count);
